@@ -127,6 +127,13 @@ class TableB(Table):
     format: FormatId | None = None
     compressed_other: bool = False  # a single （六）其他处理 row (2019 format, or a 2021+ report printing it)
 
+    @model_validator(mode="after")
+    def _2019_is_compressed(self) -> TableB:
+        # the 2019 format always prints one （六）其他处理 row
+        if self.format == "2019":
+            self.compressed_other = True
+        return self
+
     def row_keys(self) -> tuple[str, ...]:
         return tuple(r.key for r in T.table_b_rows(self.format or "2021", self.compressed_other))
 

@@ -22,6 +22,7 @@ SUFFIX_KINDS: dict[str, str] = {
     ".shtml": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".doc": "docx",  # read_docx recognises real legacy .doc files and asks for .docx; many ".doc" are HTML
     ".pdf": "pdf",
     ".png": "image",
     ".jpg": "image",
@@ -37,8 +38,8 @@ def sniff_kind(data: bytes) -> str | None:
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "docx"
+    if head.startswith(b"PK\x03\x04") or head.startswith((b"\xd0\xcf\x11\xe0", b"{\\rtf")):
+        return "docx"  # zip package; OLE (.doc, encrypted .docx) and RTF are refused by read_docx with advice
     if head[:8] in (b"\x89PNG\r\n\x1a\n",) or head.startswith((b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     low = head.lower()
@@ -51,6 +52,9 @@ def kind_of(path: Path, data: bytes) -> str:
     kind = SUFFIX_KINDS.get(path.suffix.lower())
     sniffed = sniff_kind(data)
     if kind in (None, "txt") and sniffed:
+        return sniffed
+    # The content wins over a wrong extension for binary formats, and for web pages saved as ".doc(x)".
+    if sniffed in ("pdf", "docx", "image") or (sniffed == "html" and kind == "docx"):
         return sniffed
     if kind is None:
         return "txt"
