@@ -45,6 +45,10 @@ GOV_PAGE = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
 """
 
 
+def grids(doc) -> list[Grid]:
+    return [b for b in doc.blocks() if isinstance(b, Grid)]
+
+
 def write(tmp_path: Path, name: str, html: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / name
     path.write_bytes(html.encode(encoding))
@@ -193,8 +197,81 @@ def test_a_web_page_saved_with_a_doc_suffix_is_read_as_html(tmp_path: Path) -> N
 
 
 def test_a_page_without_text_is_empty(tmp_path: Path) -> None:
-    path = write(tmp_path, "blank.html", "<html><head><script>x()</script></head><body><div class='nav'>首页</div></body></html>")
+    page = "<html><head><script>x()</script></head><body><div class='nav'>首页</div></body></html>"
+    path = write(tmp_path, "blank.html", page)
 
     with pytest.raises(EmptyDocument) as err:
         ingest(path)
     assert "blank.html" in str(err.value)
+
+
+# The shape of a real county page (沭阳县发展和改革局 2023 年报, shuyang.gov.cn, as saved in the peer repo
+# KIROGOVCOMPARE): site header with search and menu inside <article>, a metadata table, Word-pasted
+# paragraphs split into <font> runs, cells padded with <o:p> paragraphs, an <iframe> footer.
+def word_cell(text: str, **attrs: str) -> str:
+    extra = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    runs = "".join(f'<span style="font-family: 微软雅黑;">{part}</span>' for part in text.split("|"))
+    return (f'<td style="font-family: 微软雅黑;"{extra} valign="center">\n'
+            f'<p style="text-align: justify;"><span><o:p> </o:p></span></p>\n'
+            f'<p style="text-align: justify;">{runs}<span><o:p></o:p></span></p>\n</td>')
+
+
+def county_page() -> str:
+    applicants = "".join(word_cell(t) for t in ("商业|企业", "科研|机|构", "社会公益组织", "法律服务机构", "其|他"))
+    numbers = "".join(word_cell(n) for n in ("26", "", "", "", "", "", "26"))
+    zeros = "".join(word_cell("0") for _ in range(7))
+    return f"""<!doctype html><html><head><meta charset="utf-8" /><title>年报-沭阳县发改局</title></head>
+<body><article>
+<div class="head"><meta charset="utf-8"><title>沭阳县人民政府</title><script>var websiteId = "e1db";</script>
+<div class="header-t"><div class="header-menu fr"><ul><li><h4><a href="#">繁體版</a></h4></li>
+<li class="wza"><h4><a href="#">无障碍</a></h4></li></ul></div></div>
+<div class="header-ban"><div class="header-search"><form><input name="searchWord" placeholder="请输入关键词"></form></div>
+<div class="mainNav"><ul class="clearfix"><li class="nav0"><a href="/">首页</a></li>
+<li class="nav4"><a href="/xxgk">政府信息公开</a></li></ul></div></div></div>
+<div class="xxgkArticle"><div class="article-tb"><table class="table_content"><tbody>
+<tr><td class="c1">名称</td><td class="c4" colspan="3">沭阳县发展和改革局2023年政府信息公开年度报告</td></tr>
+<tr><td class="c1">发布机构</td><td class="c2">沭阳县发展和改革局</td><td class="c1">公开日期</td>
+<td class="c3"><publishtime>2024-01-17</publishtime></td></tr></tbody></table></div>
+<h1 class="article-title"><ucaptitle>沭阳县发展和改革局2023年政府信息公开年度报告</ucaptitle></h1>
+<div class="article-content" id="zoomcon"><ucapcontent>
+<p style="text-indent: 2em;"><span><font face="方正黑体_GBK">一、总体情况</font></span><span><o:p></o:p></span></p>
+<p style="text-indent: 2em;"><span>2023<font face="方正仿宋_GBK">年度我局共收到依申请信息公开</font>
+<font face="Times New Roman">26</font><font face="方正仿宋_GBK">件。</font></span></p>
+<p><span><font face="方正黑体_GBK">三、收到和处理</font></span><span><font>政府信息公开申请情况</font></span></p>
+<div style="text-indent: 2em;"><table style="BORDER-COLLAPSE:collapse" border="1"><tbody>
+<tr>{word_cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", colspan="3", rowspan="3")}
+{word_cell("申请人情|况", colspan="7")}</tr>
+<tr>{word_cell("自然|人", rowspan="2")}{word_cell("法人或其他组织", colspan="5")}{word_cell("总|计", rowspan="2")}</tr>
+<tr>{applicants}</tr>
+<tr>{word_cell("一|、本年新收政府信息公开申请数量", colspan="3")}{numbers}</tr>
+<tr>{word_cell("三|、本|年|度|办|理|结|果", rowspan="22")}{word_cell("（|一|）|予以公开", colspan="2")}{numbers}</tr>
+<tr>{word_cell("（|三|）|不予公开", rowspan="8")}{word_cell("1.|<font face=方正仿宋_GBK>属于国家秘密</font>")}{zeros}</tr>
+</tbody></table></div>
+<p><span><o:p>                                        沭阳县发展和改革局</o:p></span></p>
+<p><span><o:p>                                        2024年1月17日<br>
+</o:p></span></p></ucapcontent></div></div>
+<iframe src="/shuyang/footer/footer.shtml" class="adbottom"></iframe>
+</article></body></html>"""
+
+
+def test_a_county_page_shaped_like_the_real_one(tmp_path: Path) -> None:
+    doc = ingest(write(tmp_path, "沭阳县发改局.shtml", county_page()))
+
+    text = doc.text()
+    for chrome in ("繁體版", "无障碍", "请输入关键词", "首页", "websiteId", "沭阳县人民政府\n"):
+        assert chrome not in text
+    meta, table_b = grids(doc)
+    assert meta.rows[0] == ["名称", "沭阳县发展和改革局2023年政府信息公开年度报告", "", ""]
+    assert meta.rows[1][3] == "2024-01-17"
+    lines = [ln.text for ln in doc.lines()]
+    assert lines[0] == "沭阳县发展和改革局2023年政府信息公开年度报告"
+    assert "2023年度我局共收到依申请信息公开26件。" in lines
+    assert "三、收到和处理政府信息公开申请情况" in lines
+    assert lines[-2:] == ["沭阳县发展和改革局", "2024年1月17日"]
+    assert table_b.rows[1][3] == "自然人" and table_b.rows[1][9] == "总计"
+    assert table_b.rows[2][4:9] == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    assert table_b.rows[3] == ["一、本年新收政府信息公开申请数量", "", "", "26", "", "", "", "", "", "26"]
+    assert table_b.rows[4][:4] == ["三、本年度办理结果", "（一）予以公开", "", "26"]
+    assert table_b.rows[5][:4] == ["", "（三）不予公开", "1.属于国家秘密", "0"]
+    assert Span(row=4, col=0, rowspan=2, colspan=1) in table_b.spans  # rowspan=22 clipped to the rows there are
+    assert not any(s.row == 5 and s.col == 1 for s in table_b.spans)  # rowspan=8 clipped to one row: no merge

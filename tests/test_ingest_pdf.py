@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from xxgk.document import Document, Grid, Line
+from xxgk.document import Document, Grid
 from xxgk.errors import CorruptFile, EncryptedFile, NeedsOCR
 from xxgk.ingest import ingest
 from xxgk.ingest.pdf import read_pdf
@@ -165,6 +165,44 @@ def test_page_footers_are_dropped_and_noted(tmp_path: Path) -> None:
     ]
 
 
+def ruled_page_with_page_numbers() -> bytes:
+    """A ruled table whose label cell carries a stray page number, dash cells, and margin page numbers."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(FONT, 10)
+    c.drawCentredString(A4[0] / 2, 820, "第 7 页")
+    c.drawString(60, 640, "（四）无法提供情况")
+    xs, ys = [60, 220, 300, 380], [620, 560, 530]  # PDF y grows upwards
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    c.drawString(65, 605, "（四）无")
+    c.drawString(65, 590, "- 4 -")
+    c.drawString(65, 575, "法提供")
+    c.drawString(250, 590, "10")
+    c.drawString(330, 590, "12")
+    c.drawString(65, 540, "-")
+    c.drawString(250, 540, "5")
+    c.drawString(330, 540, "-")
+    c.drawCentredString(A4[0] / 2, 40, "7")
+    c.save()
+    return buf.getvalue()
+
+
+def test_page_numbers_inside_a_table_and_in_the_margins_are_dropped(tmp_path: Path) -> None:
+    doc = read(write(tmp_path, "numbers.pdf", ruled_page_with_page_numbers()))
+    [grid] = grids(doc)
+
+    assert grid.rows == [["（四）无法提供", "10", "12"], ["-", "5", "-"]]  # dash cells are values, kept
+    assert [line.text for line in doc.lines()] == ["（四）无法提供情况"]
+    assert sorted(n for n in doc.notes if "页码" in n) == [
+        "第1页：删除页码“- 4 -” (dropped page number)",
+        "第1页：删除页码“7” (dropped page number)",
+        "第1页：删除页码“第 7 页” (dropped page number)",
+    ]
+
+
 def test_blocks_keep_reading_order_and_words_have_boxes(tmp_path: Path) -> None:
     doc = read(write(tmp_path, "report.pdf", report_with_table_b()))
     doc.renumber()
@@ -307,6 +345,20 @@ def test_a_scanned_table_page_still_needs_ocr(tmp_path: Path) -> None:
     with pytest.raises(NeedsOCR) as err:
         read(write(tmp_path, "half.pdf", buf.getvalue()))
     assert err.value.pages == [2]
+
+
+def test_a_blank_last_page_is_no_reason_for_ocr(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(FONT, 12)
+    c.drawString(60, 700, "六、其他需要报告的事项")
+    c.showPage()
+    c.showPage()
+    c.save()
+    doc = read(write(tmp_path, "tail.pdf", buf.getvalue()))
+
+    assert doc.text() == "六、其他需要报告的事项"
+    assert "第2页为空白页 (blank pages)" in doc.notes
 
 
 def test_damaged_pdf_is_a_clear_error(tmp_path: Path) -> None:

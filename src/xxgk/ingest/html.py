@@ -46,8 +46,8 @@ BLOCK_TAGS = frozenset(
     "caption figure figcaption hr form fieldset legend body html table tbody thead tfoot details summary".split()
 )
 CJK_CHAR = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
-# Source-code line breaks between two CJK characters: an artefact of the HTML editor, not a space.
-CJK_BREAK = re.compile(rf"(?<={CJK_CHAR})[ \t\r\f\v]*\n\s*(?={CJK_CHAR})")
+# Source-code line breaks next to a CJK character: an artefact of the HTML editor, not a space.
+CJK_BREAK = re.compile(rf"(?<={CJK_CHAR})[ \t\r\f\v]*\n\s*|[ \t\r\f\v]*\n\s*(?={CJK_CHAR})")
 SPACES = re.compile(r"\s+")
 # A cell with this much text spread over several paragraphs is page layout, not a report table cell.
 LAYOUT_CELL_CHARS = 200
@@ -61,7 +61,7 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def fold(text: str) -> str:
-    """Text with editor line breaks inside CJK runs removed and other whitespace folded to one space."""
+    """Text with editor line breaks next to CJK removed and other whitespace folded to one space."""
     return SPACES.sub(" ", CJK_BREAK.sub("", text.replace("\xa0", " "))).strip()
 
 

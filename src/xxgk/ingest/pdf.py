@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -147,26 +147,34 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _page_number_words(lines: list[list[dict[str, Any]]], height: float) -> list[tuple[list[dict[str, Any]], str]]:
+def _compact(run: list[dict[str, Any]]) -> bool:
+    """Words set close together, as one printed token (``- 3 -``), not cells of a table row."""
+    return all(b["x0"] - a["x1"] < _size(a) for a, b in zip(run, run[1:]))
+
+
+def _page_number_words(
+    lines: list[list[dict[str, Any]]], height: float, tables: list[Box]
+) -> list[tuple[list[dict[str, Any]], str]]:
     """Runs of words that are a printed page number, with their text.
 
     A dashed number (``— 5 —``, ``-3-``) is dropped anywhere, even in the middle of a table or a
     line; ``第 3 页``, ``3/7`` or a bare number only when it is alone on a line in the top or
-    bottom margin.
+    bottom margin, outside any table (a table's last row may reach into the margin).
     """
     found: list[tuple[list[dict[str, Any]], str]] = []
     for ws in lines:
         top, bottom = min(w["top"] for w in ws), max(w["bottom"] for w in ws)
         in_margin = bottom < height * MARGIN or top > height * (1 - MARGIN)
+        in_table = any(b.top <= top and bottom <= b.bottom for b in tables)
         whole = _flat(" ".join(w["text"] for w in ws))
-        if _PAGE_DASHED.match(whole) or (in_margin and (_PAGE_WORDED.match(whole) or _PAGE_BARE.match(whole))):
+        if in_margin and not in_table and (_PAGE_WORDED.match(whole) or _PAGE_BARE.match(whole)):
             found.append((ws, _join_words(ws)))
             continue
         i = 0
         while i < len(ws):
             for n in (3, 2, 1):
                 run = ws[i : i + n]
-                if len(run) < n or not _PAGE_DASHED.match(_flat("".join(w["text"] for w in run))):
+                if len(run) < n or not _compact(run) or not _PAGE_DASHED.match(_flat("".join(w["text"] for w in run))):
                     continue
                 # a dashed number glued to other text is content (e.g. a range), not a footer
                 before = ws[i - 1]["x1"] if i else None
@@ -310,11 +318,16 @@ def _backdrop(page_width: float) -> Any:
     return keep
 
 
-def _tables(page: Any, chars: list[Char], number: int, notes: list[str]) -> tuple[list[_Piece], list[Char]]:
+def _find_tables(page: Any) -> list[Any]:
+    """pdfplumber's ruled tables, with text-line backdrops ignored."""
+    return list(page.filter(_backdrop(float(page.width))).find_tables(TABLE_SETTINGS))
+
+
+def _tables(found: list[Any], chars: list[Char], number: int, notes: list[str]) -> tuple[list[_Piece], list[Char]]:
     """Ruled tables of a page as pieces; returns them with the chars that are in no cell."""
     pieces: list[_Piece] = []
     free = list(chars)
-    for t in page.filter(_backdrop(float(page.width))).find_tables(TABLE_SETTINGS):
+    for t in found:
         cell_boxes = [_box(tuple(c)) for c in t.cells]
         if not cell_boxes:
             continue
@@ -362,17 +375,17 @@ def _continues(a: _Piece, b: _Piece) -> bool:
 # ---------------------------------------------------------------- pages
 
 
-def _readable(page: Any, chars: list[Char]) -> bool:
-    """Whether the page has a usable text layer."""
-    if not chars:
-        return False
-    bad = sum(1 for c in chars if _is_garbage(c["text"]))
-    if bad > BAD_SHARE * len(chars):
-        return False
+def _text_layer(page: Any, chars: list[Char]) -> Literal["ok", "blank", "scan"]:
+    """Whether the page has a usable text layer, is simply blank, or needs OCR."""
     area = float(page.width * page.height) or 1.0
     covered = sum(abs((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images)
+    if not chars:
+        return "scan" if page.images else "blank"
+    bad = sum(1 for c in chars if _is_garbage(c["text"]))
+    if bad > BAD_SHARE * len(chars):
+        return "scan"
     # a scan with a few stray characters (a stamped page number) is still a scan
-    return not (len(chars) < 10 and covered > 0.5 * area)
+    return "scan" if len(chars) < 10 and covered > 0.5 * area else "ok"
 
 
 def _top(item: Line | _Piece) -> float:
@@ -385,25 +398,28 @@ def _text(item: Line | _Piece) -> str:
     return item.text if isinstance(item, Line) else "".join(t for _, t in item.cells)
 
 
-def _read_page(page: Any, notes: list[str]) -> tuple[Page, list[Line | _Piece], bool]:
-    """One page: its items (lines and table pieces) in vertical order, and whether it was readable."""
+def _read_page(page: Any, notes: list[str]) -> tuple[Page, list[Line | _Piece], str]:
+    """One page: its items (lines and table pieces) in vertical order, and its text layer's state."""
     number = page.page_number
     out = Page(number=number, width=float(page.width), height=float(page.height))
     p = page.dedupe_chars()
     chars = list(p.chars)  # spaces stay: they mark word boundaries
-    if not _readable(page, [c for c in chars if c["text"].strip()]):
-        return out, [], False
+    state = _text_layer(page, [c for c in chars if c["text"].strip()])
+    if state != "ok":
+        return out, [], state
     words = _words(chars)
     dropped: set[int] = set()
-    for run, text in _page_number_words(_group_lines(words), float(page.height)):
+    found = _find_tables(p)
+    regions = [_box(tuple(t.bbox)) for t in found]
+    for run, text in _page_number_words(_group_lines(words), float(page.height), regions):
         notes.append(f"第{number}页：删除页码“{text}” (dropped page number)")
         dropped.update(id(c) for w in run for c in w["chars"])
     chars = [c for c in chars if id(c) not in dropped]
-    pieces, free = _tables(p, chars, number, notes)
+    pieces, free = _tables(found, chars, number, notes)
     lines = [_make_line(ws) for ws in _group_lines(_words(free))]
     items: list[Line | _Piece] = [*lines, *pieces]
     items.sort(key=_top)
-    return out, items, True
+    return out, items, state
 
 
 def _open(path: Path, data: bytes) -> Any:
@@ -422,45 +438,46 @@ def read_pdf(path: str | Path, data: bytes) -> Document:
     doc = Document(path=str(path), kind="pdf")
     pages: list[Page] = []
     page_items: list[list[Line | _Piece]] = []
-    unreadable: list[int] = []
+    states: list[str] = []
     pdf = _open(path, data)
     try:
         with pdf:
             if not pdf.pages:
                 raise CorruptFile("PDF中没有页面 (no pages)", path)
             for page in pdf.pages:
-                pg, items, ok = _read_page(page, doc.notes)
+                pg, items, state = _read_page(page, doc.notes)
                 pages.append(pg)
                 page_items.append(items)
-                if not ok:
-                    unreadable.append(pg.number)
+                states.append(state)
     except InputError:
         raise
     except Exception as e:  # a damaged page stream surfaces only when the page is read
         raise CorruptFile(f"PDF文件已损坏，无法读取 (damaged PDF: {type(e).__name__})", path) from e
-    _check_text_layer(path, pages, page_items, unreadable, doc.notes)
+    _check_text_layer(path, page_items, states, doc.notes)
     _assemble(pages, page_items, doc.notes)
     doc.pages = pages
     return doc
 
 
-def _check_text_layer(
-    path: Path, pages: list[Page], items: list[list[Line | _Piece]], unreadable: list[int], notes: list[str]
-) -> None:
+def _check_text_layer(path: Path, items: list[list[Line | _Piece]], states: list[str], notes: list[str]) -> None:
     """Raise NeedsOCR unless the readable pages are enough (they hold Table B's rows)."""
-    if not unreadable:
-        return
-    listed = "、".join(str(n) for n in unreadable)
-    if len(unreadable) < len(pages):
-        text = "".join(_text(it) for its in items for it in its)
-        if "本年新收" in _flat(text):
-            notes.append(f"第{listed}页没有可用的文字层，已跳过 (pages without a text layer skipped)")
-            return
-    raise NeedsOCR(
-        f"该PDF没有可用的文字层，需要OCR（第{listed}页）(no usable text layer; OCR needed)",
-        path,
-        pages=unreadable,
-    )
+
+    def listed(pages: list[int]) -> str:
+        return "、".join(str(n) for n in pages)
+
+    scans = [n for n, s in enumerate(states, 1) if s == "scan"]
+    blanks = [n for n, s in enumerate(states, 1) if s == "blank"]
+    if "ok" not in states:
+        missing = scans + blanks
+        raise NeedsOCR(f"该PDF没有可用的文字层，需要OCR（第{listed(missing)}页）(no usable text layer; OCR needed)", path, missing)
+    if blanks:
+        notes.append(f"第{listed(blanks)}页为空白页 (blank pages)")
+    if scans:
+        if "本年新收" not in _flat("".join(_text(it) for its in items for it in its)):
+            raise NeedsOCR(
+                f"该PDF第{listed(scans)}页没有可用的文字层，需要OCR（表格不在可读的页面上）(pages need OCR)", path, scans
+            )
+        notes.append(f"第{listed(scans)}页没有可用的文字层，已跳过 (pages without a text layer skipped)")
 
 
 def _assemble(pages: list[Page], page_items: list[list[Line | _Piece]], notes: list[str]) -> None:

@@ -124,6 +124,7 @@ def _is_agency(s: str) -> bool:
 def agency_from_title(title: str) -> str | None:
     """The agency named in a title: the title without its year and report wording."""
     t = _compact(title).lstrip("#").strip()
+    t = t.removeprefix("关于")
     t = _YEAR_ARABIC.sub("", t, count=1)
     t = _YEAR_CN.sub("", t, count=1)
     t = _REPORT.sub("", t)

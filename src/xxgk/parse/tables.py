@@ -52,7 +52,7 @@ B_KEYWORDS: dict[str, tuple[str, ...]] = {
     "other_no_fee": ("逾期未按收费", "缴纳费用", "收费通知"),
     "carried_forward": ("结转下年度", "本年度止件数", "继续办理"),
 }
-_OTHER_OTHER = re.compile(r"(^|\))(3\.)?其他$")
+_OTHER_OTHER = re.compile(r"3\.其他$|^其他$|\)其他$")
 _OTHER_COMBINED = re.compile(r"\(六\)其他处理$|^其他处理$|\(六\)其他处理\(")
 _TOTAL = re.compile(r"(^|\)|七)(总计|合计)$")
 _PREFIX = re.compile(r"^(\(?[一二三四五六七八九十\d]+[).、]?)+")
@@ -278,7 +278,7 @@ def place(doc: Document, v: Values, n: int, centers: list[float] | None, what: s
             return Placed([_cell(doc, row, t) for t in slots])
         vals = [t for t in v.toks if t.text]
         if len(v.toks) < n and not vals:
-            return Placed([parse_cell("", _src(doc, row, None)) for _ in range(n)], [f"{what}: 行{row.line}只有{len(v.toks)}个空单元格，按空白处理"])
+            return Placed([parse_cell("", _src(doc, row, None)) for _ in range(n)])
         if n >= 5 and 2 <= len(v.toks) < n and all(not t.text for t in v.toks[1:-1]) and v.toks[0].text == v.toks[-1].text:
             # slots lost from the middle of a row whose only values are the first column and the total:
             # the middle cells are blank whichever slot was lost
