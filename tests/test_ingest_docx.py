@@ -15,7 +15,7 @@ from xxgk.ingest import ingest
 from xxgk.ingest.docx import CFB_MAGIC
 from xxgk.template import TABLE_B_NOTE, table_b_rows
 
-TEMPLATE = Path("/work/shared/peer_data/govnianbao/政务公开年报模版.docx")
+TEMPLATE = Path(__file__).resolve().parent.parent / "fixtures" / "template" / "template2021.docx"
 
 
 def grids(doc) -> list[Grid]:

@@ -21,10 +21,10 @@ from xxgk.ingest import ingest
 from xxgk.ingest.pdf import read_pdf
 
 # The real reports; the lead may repoint this at fixtures/real/.
-REAL_PDFS = Path("/work/shared/peer_data")
-HZQ2023 = REAL_PDFS / "KIROGOVCOMPARE/sample_pdfs_v1/hzq2023_working.pdf"
-HZQ2024 = REAL_PDFS / "KIROGOVCOMPARE/sample_pdfs_v1/hzq2024_working.pdf"
-HUAIAN2024 = REAL_PDFS / "govnianbao/szfgs2024.pdf"
+REAL_PDFS = Path(__file__).resolve().parent.parent / "fixtures" / "real"
+HZQ2023 = REAL_PDFS / "hzq2023.pdf"
+HZQ2024 = REAL_PDFS / "hzq2024.pdf"
+HUAIAN2024 = REAL_PDFS / "huaian2024.pdf"
 
 WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT = "WQY"

@@ -13,8 +13,8 @@ from xxgk.ingest import ingest
 from xxgk.ingest.encoding import decode
 from xxgk.ingest.text import pipe_cells
 
-SEEDS = sorted(Path("/work/shared/seeds").glob("*.txt"))
-FIXTURES = Path("/work/shared/peer_data/KIROGOVCOMPARE/tests/fixtures/annual-report")
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "real").glob("seed*.txt"))
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 
 TABLE_B_HEAD = (
     "某某区财政局 2023 年政府信息公开工作年度报告\n"
@@ -117,7 +117,7 @@ def test_pipe_cells(line: str, cells: list[str] | None) -> None:
     assert pipe_cells(line) == cells
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
 def test_every_seed_reads_with_table_b_row(seed: Path) -> None:
     doc = ingest(seed)
 
@@ -147,7 +147,7 @@ def test_seed_002_pipe_rows_become_cells() -> None:
 @pytest.mark.parametrize("suffix", [".md", ".txt"])
 def test_kewei_markdown_fixture(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"kewei{suffix}"
-    shutil.copy(FIXTURES / "kewei-2024-source.md", path)
+    shutil.copy(FIXTURES / "kewei2024.md", path)
 
     doc = ingest(path)
 
@@ -156,12 +156,12 @@ def test_kewei_markdown_fixture(tmp_path: Path, suffix: str) -> None:
     assert new.cells[1:8] == ["32", "2", "0", "0", "0", "0", "34"]
     assert any(ln.text == "## 表三：收到和处理政府信息公开申请情况" for ln in doc.lines())
     assert not any("---" in ln.text for ln in doc.lines())
-    assert len(doc.lines()) == len((FIXTURES / "kewei-2024-source.md").read_text(encoding="utf-8").splitlines())
+    assert len(doc.lines()) == len((FIXTURES / "kewei2024.md").read_text(encoding="utf-8").splitlines())
 
 
 def test_shanghai_office_markdown_fixture(tmp_path: Path) -> None:
     path = tmp_path / "shoffice.md"
-    shutil.copy(FIXTURES / "shanghai-office-sample-source.md", path)
+    shutil.copy(FIXTURES / "shoffice2025.md", path)
 
     doc = ingest(path)
 

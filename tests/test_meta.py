@@ -96,6 +96,8 @@ def test_agency_from_title() -> None:
     assert agency_from_title("# 湛河区金融工作局 2023 年政府信息公开工作年度报告") == "湛河区金融工作局"
     assert agency_from_title("某市统计局2021年政务公开工作年度报告") == "某市统计局"
     assert agency_from_title("2024年政府信息公开工作年度报告") is None
+    assert agency_from_title("政府信息公开工作年度报告格式模板") is None  # the blank template's title
+    assert agency_from_title("某区政务公开办公室2024年政府信息公开工作年度报告") == "某区政务公开办公室"
     assert agency_from_title("关于某县水利局2022年政府信息公开工作年度报告（全文）") == "某县水利局"
 
 

@@ -231,6 +231,11 @@ def test_toc_with_dot_leaders_is_not_taken() -> None:
     expect_official(doc_from_text(toc + BODY), 8)
 
 
+def test_toc_with_spaced_page_numbers_is_not_taken() -> None:
+    toc = "目录\n" + "\n".join(f"{h}      {i + 1}" for i, h in enumerate(OFFICIAL)) + "\n"
+    expect_official(doc_from_text(toc + BODY), 8)
+
+
 def test_toc_without_page_numbers_is_not_taken() -> None:
     expect_official(doc_from_text("目 录\n" + "\n".join(OFFICIAL) + "\n\n" + BODY), 9)
 
@@ -370,3 +375,6 @@ def test_heading_match_rejects_body_lines() -> None:
     assert hm is not None and (hm.key, hm.number) == ("review_litigation", "四")
     hm = heading_match("五、存在的主要问题及改进情况：我局…")
     assert hm is not None and (hm.heading, hm.rest) == ("五、存在的主要问题及改进情况", "我局…")
+    hm = heading_match("其他需要报告的事项：无。")
+    assert hm is not None and (hm.key, hm.heading, hm.rest) == ("other", "其他需要报告的事项", "无。")
+    assert heading_match("主动公开情况。") is None  # a sentence, not a heading

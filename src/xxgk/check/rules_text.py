@@ -159,24 +159,36 @@ def _narrative(report: Report) -> list[tuple[str, str]]:
     return [(s.key, s.text) for s in report.sections if s.text]
 
 
-def n1_n4_numbers(ctx: Ctx) -> list[Hit]:
-    """N1/N4: numbers stated in the text (新收, 受理, 办结, 结转, outcomes, 复议/诉讼, %) equal their cells."""
+def n1_numbers(ctx: Ctx) -> list[Hit]:
+    """N1: numbers stated in the text (新收, outcomes, 复议/诉讼) and percentages agree with the tables."""
+    return _numbers(ctx, "N1")
+
+
+def n4_flow(ctx: Ctx) -> list[Hit]:
+    """N4: flow sentences (受理, 办结/答复, 上年结转, 结转/顺延下年度) agree with 表三."""
+    return _numbers(ctx, "N4")
+
+
+def _numbers(ctx: Ctx, rule: str) -> list[Hit]:
+    """The claims of one rule compared with their cells; percentages are checked under N1."""
     report = ctx.report
     hits: list[Hit] = []
     bases: list[float] | None = None
     for key, text in _narrative(report):
         for c in claims(key, text):
+            if c.rule != rule and not (rule == "N1" and c.percent is not None):
+                continue
             options = target_values(report, c.target)
             if not options:
                 continue
             name = TARGET_NAMES[c.target]
-            if not any(close(c.value, v) for v, _ in options):
+            if c.rule == rule and not any(close(c.value, v) for v, _ in options):
                 cells = tuple(r for _, refs in options[:1] for r in refs)
                 table = "、".join(num(v) for v, _ in options)
                 hits.append(
                     Hit(c.rule, "mismatch" if c.strict else "mismatch_scope", {"quote": c.quote, "name": name, "table": table}, cells, section=key)
                 )
-            if c.percent is not None:
+            if rule == "N1" and c.percent is not None:
                 if bases is None:
                     bases = [v for t in ("total", "new") for v, _ in target_values(report, t)] + [
                         v for v, _ in target_values(report, "received")[1:]

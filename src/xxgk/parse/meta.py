@@ -41,10 +41,8 @@ _CN_DIGIT = "〇零○ＯOo一二三四五六七八九"
 _SPACES = re.compile(r"\s+")
 _YEAR_ARABIC = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _YEAR_CN = re.compile(rf"([{_CN_DIGIT}]{{4}})\s*年(?:度)?")
-_REPORT = re.compile(
-    r"(?:关于)?(?:政府|政务)?(?:信息|政务)?公开(?:工作)?(?:年度)?(?:报告|年报)(?:[（(][^）)]*[）)])?$"
-    r"|(?:工作)?(?:年度)?报告(?:[（(][^）)]*[）)])?$"
-)
+# the report wording of a title; the agency is what precedes it (once the year is taken out)
+_REPORT = re.compile(r"(?:(?:政府|政务)?(?:信息|政务)公开)?(?:工作)?(?:年度)?(?:报告|年报)")
 _TITLE_WORDS = ("年度报告", "工作报告", "年报")
 _SKIP = {"正文", "目录", "全文", "附件"}
 _ORG_END = (
@@ -127,7 +125,9 @@ def agency_from_title(title: str) -> str | None:
     t = t.removeprefix("关于")
     t = _YEAR_ARABIC.sub("", t, count=1)
     t = _YEAR_CN.sub("", t, count=1)
-    t = _REPORT.sub("", t)
+    m = _REPORT.search(t)
+    if m:
+        t = t[: m.start()]
     t = t.strip("“”\"《》()（）:：,，、 ")
     return t or None
 
@@ -165,7 +165,7 @@ def _title(head: list[Line]) -> tuple[str | None, list[int]]:
             prev -= 1
         c = _compact(t)
         # "…政府信息公开工作" / "年度报告": the title wrapped before its last words
-        if prev >= 0 and _REPORT.sub("", c) == "" and len(c) <= 12:
+        if prev >= 0 and _REPORT.fullmatch(c) and len(c) <= 12:
             title = texts[prev] + t
             used.insert(0, prev)
             prev -= 1

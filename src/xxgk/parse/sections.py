@@ -20,7 +20,7 @@ from ..document import Document, Grid, Line
 from ..models import Location, Section
 from ..template import SECTION_NUMERALS, SECTIONS
 
-__all__ = ["split_sections", "heading_match", "HeadingMatch"]
+__all__ = ["HeadingMatch", "clean_line", "heading_match", "split_sections"]
 
 # Characters ignored when comparing headings with labels.
 _IGNORED = set(" \t\u3000\u00a0、，,。.．：:；;“”\"'‘’（）()【】[]<>《》!！?？-—_·*#|")
@@ -32,7 +32,7 @@ _NUMBERED = re.compile(rf"^(?:第\s*)?([{_NUMERALS}])(?:\s*(?:部分|章|节))?\
 # （一） (一) (1) ⑴ 1. — sub-heading numbering, never a section heading.
 _SUBNUMBERED = re.compile(r"^[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|^[⑴-⒇①-⑳]|^\d+\s*[.、．]")
 _CAPTION = re.compile(rf"^表\s*[{_NUMERALS}\d]")
-_TOC_LEADER = re.compile(r"(?:[.…·．\-—_]\s*){3,}\s*\d+\s*$")
+_TOC_LEADER = re.compile(r"(?:[.…·．\-—_]\s*){2,}\s*\d+\s*$|\s{2,}\d{1,3}\s*$")
 _FOOTER = re.compile(r"^[-—－–~\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*共\s*\d+\s*页)?[-—－–~\s]*$")
 _NUMERIC_ROW = re.compile(r"(?:\d[\d.,]*\s{2,}){2,}\d")
 _TABLE_HINTS = ("第二十条", "信息内容", "申请人情况", "勾稽关系", "结果维持", "未经复议直接起诉", "本年新收")
@@ -80,6 +80,7 @@ class _Item:
     last_index: int  # last line index the item covers (grids cover several)
     table: bool = False
     footer: bool = False
+    markup: bool = False  # a Markdown heading ("## …") or bold line
 
 
 @dataclass
@@ -203,15 +204,17 @@ def heading_match(text: str, next_text: str | None = None) -> HeadingMatch | Non
         if r >= _NUMBERED_MIN_IN_ORDER:
             return HeadingMatch(SECTIONS[i].key, number, t, "", r)
         return None
-    # no numeral: the whole line must be a label
-    if t[-1] in "、，,；;":
+    # no numeral: the whole line must be a label, or a label and a colon ("其他需要报告的事项：无。")
+    cm = re.search(r"[:：]", t)
+    head, colon, rest = (t[: cm.start()].strip(), cm.group(), t[cm.end() :]) if cm else (t, "", "")
+    if not head or head[-1] in "、，,；;" or (not colon and head[-1] in "。."):
         return None
-    tkey = _key(t)[0]
+    tkey = _key(head)[0]
     if not tkey or len(tkey) > _MAX_NAME + 4:
         return None
     i, r = _best(tkey)
     if r >= _PLAIN_MIN:
-        return HeadingMatch(SECTIONS[i].key, None, t, "", r)
+        return HeadingMatch(SECTIONS[i].key, None, head, rest.strip(), r)
     return None
 
 
@@ -241,20 +244,19 @@ def _items(doc: Document, table_lines: set[int] | frozenset[int]) -> list[_Item]
                     b.index,
                     table=_is_table_line(b, table_lines),
                     footer=bool(text) and bool(_FOOTER.match(_nfkc(text))),
+                    markup=b.text.lstrip().startswith(("#", "**")),
                 )
             )
     return out
 
 
-def _next_nonempty(items: list[_Item], pos: int, limit: int = 3) -> _Item | None:
-    seen = 0
+def _next_nonempty(items: list[_Item], pos: int) -> _Item | None:
+    """The next line with text after ``pos``; None if a table comes first or nothing follows."""
     for it in items[pos + 1 :]:
-        if it.footer or (not it.text and not it.table):
-            continue
         if it.table:
             return None
-        seen += 1
-        return it if seen <= limit else None
+        if it.text and not it.footer:
+            return it
     return None
 
 
@@ -263,7 +265,7 @@ def _candidates(items: list[_Item]) -> list[_Cand]:
     for it in items:
         if it.table or it.footer or not it.text:
             continue
-        nxt = _next_nonempty(items, it.pos, 1)
+        nxt = _next_nonempty(items, it.pos)
         hm = heading_match(it.text, nxt.text if nxt is not None else None)
         if hm is None:
             continue
@@ -300,12 +302,12 @@ def _score(items: list[_Item], cands: list[_Cand]) -> None:
             s += 0.5
             if hm.number == SECTION_NUMERALS[c.key_i]:
                 s += 0.3
-        elif items[c.pos].text != clean_line(items[c.pos].text):
+        elif items[c.pos].markup:
             s += 0.1
         if hm.key in _TABLE_KEYS and _table_follows(items, c.end):
             s += 0.2
         # table of contents / enumeration: the next line is another heading and the key recurs later
-        nxt = _next_nonempty(items, c.end, 1)
+        nxt = _next_nonempty(items, c.end)
         recurs = any(o.key_i == c.key_i and o.pos > c.pos for o in cands)
         if c.extra.get("toc_leader"):
             s -= 1.0

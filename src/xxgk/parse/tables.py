@@ -11,6 +11,7 @@ marked ``unreadable`` with a reason, never guessed.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ _B_CORES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def match_b_row(text: str) -> str | None:
     """The Table B row a label names, or None."""
     k = label_key(text)
@@ -85,10 +87,15 @@ def match_b_row(text: str) -> str | None:
         return "total"
     # OCR-like damage: a fuzzy match of the label without its numbering against each core
     core = _PREFIX.sub("", k)
-    if len(core) >= 5:
-        best = max(_B_CORES.items(), key=lambda kv: difflib.SequenceMatcher(None, core, kv[1]).ratio())
-        if difflib.SequenceMatcher(None, core, best[1]).ratio() >= 0.8:
-            return best[0]
+    if 5 <= len(core) <= 45:
+        best, best_ratio = None, 0.8
+        for key, target in _B_CORES.items():
+            m = difflib.SequenceMatcher(None, core, target)
+            if m.real_quick_ratio() >= best_ratio and m.quick_ratio() >= best_ratio:
+                r = m.ratio()
+                if r >= best_ratio:
+                    best, best_ratio = key, r
+        return best
     return None
 
 
@@ -103,6 +110,7 @@ A_KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def match_a_row(text: str) -> str | None:
     """The Table A row a label names, or None."""
     k = label_key(text)
@@ -347,10 +355,11 @@ def _is_prose(row: Row) -> bool:
 
 def find_table_b(rows: list[Row]) -> Region | None:
     """Where Table B is: from its first data row (本年新收) to its 结转下年度 row."""
-    hits = [i for i, r in enumerate(rows) if match_b_row(row_values(r).label) == "new" and not _is_prose(r)]
+    all_keys = [None if _is_prose(r) else match_b_row(row_values(r).label) for r in rows]
+    hits = [i for i, k in enumerate(all_keys) if k == "new"]
     for start in hits:
         window = rows[start : start + 80]
-        keys = [match_b_row(row_values(r).label) for r in window]
+        keys = all_keys[start : start + 80]
         if len({k for k in keys if k}) < 6:
             continue
         end = start + 1

@@ -385,6 +385,7 @@ _MARGINS = {"top": 37 * _MM, "bottom": 35 * _MM, "left": 28 * _MM, "right": 26 *
 _TABLE_FONT = 10.5  # 五号
 _BODY_FONT = 16.0  # 三号
 _PAD = 3.0
+_VPAD = 5.0  # Word's table rows are about 0.8 cm high
 
 
 def _register_font() -> None:
@@ -406,16 +407,21 @@ def _col_widths(n_cols: int, width: float, wrap_labels: bool) -> list[float]:
     return [width / n_cols] * n_cols
 
 
-def _pdf_table(grid: Grid, width: float, wrap_labels: bool) -> object:
+def _label_styles() -> dict[str, object]:
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
+
+    centered = ParagraphStyle("tc", fontName=FONT_NAME, fontSize=_TABLE_FONT, leading=_TABLE_FONT * 1.25,
+                              alignment=TA_CENTER, wordWrap="CJK")
+    return {"label": ParagraphStyle("tl", parent=centered, alignment=TA_LEFT), "other": centered}
+
+
+def _pdf_table(grid: Grid, widths: list[float], wrap_labels: bool) -> object:
+    """A reportlab Table of the grid: ruled, spans as SPAN, labels as wrapped Paragraphs (or shrunk to one line)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    widths = _col_widths(len(grid[0]), width, wrap_labels)
-    centered = ParagraphStyle("tc", fontName=FONT_NAME, fontSize=_TABLE_FONT, leading=_TABLE_FONT * 1.25,
-                              alignment=TA_CENTER, wordWrap="CJK")
-    left = ParagraphStyle("tl", parent=centered, alignment=TA_LEFT)
+    styles = _label_styles()
     style: list[tuple[object, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT_NAME),
         ("FONTSIZE", (0, 0), (-1, -1), _TABLE_FONT),
@@ -424,8 +430,8 @@ def _pdf_table(grid: Grid, width: float, wrap_labels: bool) -> object:
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), _PAD),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), _PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), _VPAD),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _VPAD),
     ]
     data: list[list[object]] = []
     for r, row in enumerate(grid):
@@ -439,7 +445,7 @@ def _pdf_table(grid: Grid, width: float, wrap_labels: bool) -> object:
             if cell.role == "value" or not cell.text:
                 out.append(cell.text)
             elif wrap_labels:
-                out.append(Paragraph(xml_escape(cell.text), left if cell.role == "label" else centered))
+                out.append(Paragraph(xml_escape(cell.text), styles["label" if cell.role == "label" else "other"]))
             else:
                 avail = sum(widths[c:c + cell.colspan]) - 2 * _PAD
                 size = min(_TABLE_FONT, avail / max(1.0, stringWidth(cell.text, FONT_NAME, 1)))
@@ -449,6 +455,78 @@ def _pdf_table(grid: Grid, width: float, wrap_labels: bool) -> object:
                     style.append(("ALIGN", (c, r), (c, r), "LEFT"))
         data.append(out)
     return Table(data, colWidths=widths, style=TableStyle(style), repeatRows=0)
+
+
+def _fitting_prefix(text: str, width: float, height: float, wrap_labels: bool) -> int:
+    """How many characters of a label fit in a cell of this size (all of them, or as many lines as fit)."""
+    from reportlab.platypus import Paragraph
+
+    if not wrap_labels:
+        return len(text) if height >= _TABLE_FONT * 1.2 + 2 * _VPAD else 0
+    style = _label_styles()["other"]
+    k = len(text)
+    while k > 0 and Paragraph(xml_escape(text[:k]), style).wrap(width - 2 * _PAD, 1e6)[1] + 2 * _VPAD > height:
+        k -= 1
+    return k
+
+
+def _split_grid(grid: Grid, n: int, heights: list[float], widths: list[float], wrap_labels: bool) -> tuple[Grid, Grid]:
+    """The grid cut before row n: spans crossing the cut end above it and continue below, their text divided."""
+    top: Grid = [list(row) for row in grid[:n]]
+    bottom: Grid = [list(row) for row in grid[n:]]
+    for r in range(n):
+        for c, cell in enumerate(grid[r]):
+            if cell is None or r + cell.rowspan <= n:
+                continue
+            k = _fitting_prefix(cell.text, sum(widths[c:c + cell.colspan]), sum(heights[r:n]), wrap_labels)
+            top[r][c] = GridCell(cell.text[:k], n - r, cell.colspan, cell.role)
+            bottom[0][c] = GridCell(cell.text[k:], r + cell.rowspan - n, cell.colspan, cell.role)
+    return top, bottom
+
+
+def _header_rows(grid: Grid) -> int:
+    """Rows before the first data row (a row holding a value cell)."""
+    return next((i for i, row in enumerate(grid) if any(c is not None and c.role == "value" for c in row)), 0)
+
+
+def _grid_flowable(grid: Grid, widths: list[float], wrap_labels: bool, splittable: bool) -> object:
+    from reportlab.platypus import Flowable
+
+    class GridTable(Flowable):  # type: ignore[misc]
+        """A ruled table that splits across pages inside merged cells, as Word does (reportlab will not)."""
+
+        def __init__(self, grid: Grid) -> None:
+            super().__init__()
+            self.grid = grid
+            self.table = _pdf_table(grid, widths, wrap_labels)
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            self.width, self.height = self.table.wrap(avail_width, avail_height)  # type: ignore[attr-defined]
+            return self.width, self.height
+
+        def draw(self) -> None:
+            self.table.drawOn(self.canv, 0, 0)  # type: ignore[attr-defined]
+
+        def split(self, avail_width: float, avail_height: float) -> list[object]:
+            if not splittable:
+                return []
+            self.wrap(avail_width, avail_height)
+            heights: list[float] = list(self.table._rowHeights)  # type: ignore[attr-defined]
+            n, used = 0, 0.0
+            while n < len(heights) and used + heights[n] <= avail_height:
+                used += heights[n]
+                n += 1
+            if n >= len(heights):
+                return [self]
+            while n > _header_rows(self.grid):
+                top, bottom = _split_grid(self.grid, n, heights, widths, wrap_labels)
+                first = GridTable(top)
+                if first.wrap(avail_width, avail_height)[1] <= avail_height:
+                    return [first, GridTable(bottom)]
+                n -= 1
+            return []
+
+    return GridTable(grid)
 
 
 def render_pdf(report: Report, path: str | Path, *, wrap_labels: bool = True, footer: bool = True) -> SourceFile:
@@ -474,7 +552,9 @@ def render_pdf(report: Report, path: str | Path, *, wrap_labels: bool = True, fo
     for kind, item in _blocks(report):
         if kind == "table":
             assert isinstance(item, list)
-            story += [Spacer(1, 6), _pdf_table(item, doc.width, wrap_labels), Spacer(1, 10)]
+            widths = _col_widths(len(item[0]), doc.width, wrap_labels)
+            splittable = len(item[0]) == 10  # Table B crosses a page break; A and C move to the next page whole
+            story += [Spacer(1, 6), _grid_flowable(item, widths, wrap_labels, splittable), Spacer(1, 10)]
         elif kind == "title":
             story.append(Paragraph(xml_escape(str(item)), title_style))
         else:

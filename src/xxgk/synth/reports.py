@@ -128,9 +128,10 @@ _LEAF_PROFILE: dict[str, tuple[float, float, float]] = {
 }
 
 
-def _volume(rng: random.Random) -> int:
-    """New requests in the year: often none, mostly a few, sometimes hundreds or thousands."""
-    profile = rng.choices(("zero", "small", "medium", "large"), weights=(0.25, 0.4, 0.25, 0.1))[0]
+def _volume(rng: random.Random, township: bool = False) -> int:
+    """New requests in the year: often none, mostly a few, sometimes hundreds or thousands (not for townships)."""
+    weights = (0.45, 0.5, 0.05, 0.0) if township else (0.25, 0.4, 0.25, 0.1)
+    profile = rng.choices(("zero", "small", "medium", "large"), weights=weights)[0]
     if profile == "zero":
         return 0
     if profile == "small":
@@ -141,7 +142,7 @@ def _volume(rng: random.Random) -> int:
 
 
 def random_table_b_values(
-    rng: random.Random, fmt: FormatId, compressed_other: bool
+    rng: random.Random, fmt: FormatId, compressed_other: bool, township: bool = False
 ) -> dict[str, dict[str, int]]:
     """Integer Table B values in which B1, B2, B3 and B5 hold."""
     rows = T.table_b_rows(fmt, compressed_other)
@@ -149,7 +150,7 @@ def random_table_b_values(
     applicants = list(T.B_APPLICANT_KEYS)
     orgs = applicants[1:]
 
-    n_new = _volume(rng)
+    n_new = _volume(rng, township)
     person_share = rng.uniform(0.6, 1.0)
     col_w = [person_share] + [(1 - person_share) * _COLUMN_WEIGHTS[c] / sum(_COLUMN_WEIGHTS.values()) for c in orgs]
     new = _split(rng, n_new, applicants, col_w)
@@ -193,7 +194,7 @@ def random_table_b_values(
 def random_table_c_values(rng: random.Random, scale: int) -> dict[str, dict[str, int]]:
     """Table C counts with C1 (upheld + corrected + other + pending = total) per group."""
     values = {g: dict.fromkeys(T.C_COLUMN_KEYS, 0) for g in T.C_GROUP_KEYS}
-    if rng.random() < (0.75 if scale < 50 else 0.35):
+    if rng.random() < (0.95 if scale == 0 else 0.75 if scale < 50 else 0.35):
         return values
     top = max(2, min(40, scale // 20))
     for g, p in (("review", 0.8), ("litigation_direct", 0.5), ("litigation_after_review", 0.35)):
@@ -409,7 +410,8 @@ def random_report(
     government = agency.endswith("人民政府")
     compressed = compressed_other or fmt == "2019"
 
-    b_values = random_table_b_values(rng, fmt, compressed)
+    township = agency.endswith(("镇人民政府", "街道办事处"))
+    b_values = random_table_b_values(rng, fmt, compressed, township)
     scale = b_values["new"]["total"] + b_values["carried_over"]["total"]
     c_values = random_table_c_values(rng, scale)
     a_raw = random_table_a_raw(rng, fmt, government)
