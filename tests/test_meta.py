@@ -101,6 +101,13 @@ def test_agency_from_title() -> None:
     assert agency_from_title("关于某县水利局2022年政府信息公开工作年度报告（全文）") == "某县水利局"
 
 
+def test_title_wrapped_mid_word() -> None:
+    meta = read_meta(doc_from_text("2022年度白沙区财政局政府信息公开工作年\n度报告\n一、总体情况\n正文。"))
+    assert (meta.title, meta.agency, meta.year, meta.title_lines) == (
+        "2022年度白沙区财政局政府信息公开工作年度报告", "白沙区财政局", 2022, [1, 2]
+    )
+
+
 def test_chinese_year_title() -> None:
     meta = read_meta(doc_from_text("某县水利局二〇二四年政府信息公开工作年度报告\n一、总体情况\n正文。"))
     assert (meta.agency, meta.year) == ("某县水利局", 2024)

@@ -102,6 +102,188 @@ def schema() -> None:
 # ---------------------------------------------------------------- check
 # (the checker's command is added below this line)
 
+SEVERITY_STYLE = {"error": ("red", "错误"), "warning": ("yellow", "警告"), "info": ("dim", "提示")}
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="报告 JSON（extract --json 输出、.jsonl、.gold.json）、报告文件或目录 (report JSON, documents or directories)")],
+    prior: Annotated[list[Path] | None, typer.Option("--prior", help="上年度报告，用于跨年核对，可重复 (last year's report; repeatable)")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出校验结果 (print findings as JSON)")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="写入 HTML 审阅页 (write a self-contained HTML review page)")] = None,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="只显示每个报告的错误、警告数 (counts only)")] = False,
+) -> None:
+    """校验报告：表内勾稽、正文与表格、结构、跨年 (check reports). 退出码 0 无错误，1 有错误，2 输入问题."""
+    from .check import check_reports
+    from .check.html import review_page
+    from rich.markup import escape as escape_markup
+
+    from .check.inputs import expand, is_report_json, read_report_json
+
+    def load(paths: list[Path], label: str) -> list:
+        reports = []
+        for i, path in enumerate(paths, 1):
+            if len(paths) > 1 and (json_out or quiet):
+                err.print(f"[dim]({label}{i}/{len(paths)})[/dim] {path}")
+            try:
+                if is_report_json(path):
+                    found = read_report_json(path)
+                else:
+                    from .pipeline import extract_file
+
+                    found = [extract_file(path)]
+            except XxgkError as e:
+                problems.append((str(path), e.message))
+                err.print(f"[red]错误[/red] {path}: {e.message}")
+                continue
+            except Exception as e:  # a broken file must not stop the batch
+                problems.append((str(path), f"{type(e).__name__}: {e}"))
+                err.print(f"[red]错误[/red] {path}: {type(e).__name__}: {e}")
+                continue
+            for r in found:
+                if r.source is None or not r.source.path:
+                    from .models import SourceFile
+
+                    r.source = SourceFile(path=str(path), kind=path.suffix.lstrip(".").lower() or "json")
+            reports.extend(found)
+        return reports
+
+    problems: list[tuple[str, str]] = []
+    paths, missing = expand(files)
+    prior_paths, prior_missing = expand(prior or [])
+    for p, msg in (*missing, *prior_missing):
+        problems.append((str(p), msg))
+        err.print(f"[red]错误[/red] {p}: {msg}")
+    reports = load(paths, "")
+    priors = load(prior_paths, "上年 ")
+    if not reports:
+        err.print("[red]没有可校验的报告 (no reports to check)[/red]")
+        raise typer.Exit(2)
+    results = check_reports(reports, priors)
+    if json_out:
+        doc = {"reports": [r.summary() for r in results], "problems": [{"file": p, "message": m} for p, m in problems]}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    else:
+        for r in results:
+            colour = "red" if r.errors else ("yellow" if r.warnings else "green")
+            head = f"[bold]{r.name}[/bold] {r.agency or ''} {r.year or ''}"
+            out.print(f"{head}  [{colour}]错误 {r.errors}，警告 {r.warnings}[/{colour}]，提示 {r.infos}" + (f"  [dim]对照上年：{r.prior}[/dim]" if r.prior else ""))
+            if quiet:
+                continue
+            for f in r.findings:
+                style, name = SEVERITY_STYLE[f.severity]
+                extra = " [dim]（抽取存疑）[/dim]" if f.kind == "extraction" else ""
+                where_ = f" [dim]{f.where}[/dim]" if f.where else ""
+                out.print(f"  [{style}]{name}[/{style}] {f.rule} {escape_markup(f.message)}{extra}{escape_markup(where_)}")
+        total_e = sum(r.errors for r in results)
+        total_w = sum(r.warnings for r in results)
+        if len(results) > 1:
+            out.print(f"共 {len(results)} 个报告：错误 {total_e}，警告 {total_w}" + (f"；{len(problems)} 个文件无法读取" if problems else ""))
+    if html is not None:
+        html.write_text(review_page(results, problems), encoding="utf-8")
+        err.print(f"审阅页已写入 {html}")
+    if problems:
+        raise typer.Exit(2)
+    if any(r.errors for r in results):
+        raise typer.Exit(1)
+
+
+
+# ---------------------------------------------------------------- eval
+
+
+@app.command("eval")
+def eval_(
+    suites: Annotated[list[Path] | None, typer.Argument(help="评测套件文件或目录 (suite files or directories)；默认 evals/")] = None,
+    compare_: Annotated[bool, typer.Option("--compare", help="与阈值和基线比较，变差时退出码为1 (fail on threshold or baseline regression)")] = False,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="把本次结果写为基线 (write this run as the baseline)")] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="把结果写入 JSON 文件 (write results as JSON)")] = None,
+    md_path: Annotated[Path | None, typer.Option("--md", help="把报告写入 Markdown 文件，列出最差的文档和错漏的单元格 (markdown report)")] = None,
+) -> None:
+    """在标注好的样例上评测抽取、检查和撰写质量 (measure quality against labelled fixtures)."""
+    from rich.table import Table as RichTable
+
+    from .evaluate.report import markdown, summary_rows
+    from .evaluate.runner import compare, run_suite
+    from .evaluate.suites import find_suites
+
+    try:
+        found = find_suites(suites or [Path("evals")])
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] {e}")
+        raise typer.Exit(2) from e
+    results = []
+    failed = False
+    for suite in found:
+        err.print(f"[bold]运行 {suite.name}[/bold] [dim]({suite.kind})[/dim]")
+        try:
+            res = run_suite(suite, progress=lambda name: err.print(f"[dim]  {name}[/dim]"))
+        except XxgkError as e:
+            err.print(f"[red]错误[/red] {e}")
+            failed = True
+            continue
+        baseline = None
+        if suite.baseline_path.exists():
+            baseline = json.loads(suite.baseline_path.read_text(encoding="utf-8")).get("metrics")
+        verdict = compare(suite, res, baseline) if compare_ else None
+        results.append((res, verdict))
+        t = RichTable(title=f"{suite.name}", title_justify="left")
+        t.add_column("指标 (metric)")
+        t.add_column("值", justify="right")
+        t.add_column("阈值", justify="right")
+        t.add_column("基线", justify="right")
+        for k, v in summary_rows(res):
+            thr = suite.thresholds.get(k)
+            base = baseline.get(k) if baseline else None
+            t.add_row(k, v, "" if thr is None else f"{thr:g}", "" if base is None else f"{base:.4g}")
+        out.print(t)
+        for w in res.warnings:
+            err.print(f"[yellow]警告[/yellow] {w}")
+        if verdict is not None:
+            for f in verdict.failures:
+                err.print(f"[red]未通过[/red] {f}")
+            failed |= not verdict.ok
+        if update_baseline:
+            suite.baseline_path.parent.mkdir(parents=True, exist_ok=True)
+            data = {"suite": suite.name, "metrics": res.to_json()["metrics"]}
+            suite.baseline_path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            err.print(f"基线已更新 {suite.baseline_path}")
+    if json_path:
+        json_path.write_text(json.dumps([r.to_json() for r, _ in results], ensure_ascii=False, indent=1), encoding="utf-8")
+    if md_path:
+        md_path.write_text(markdown(results), encoding="utf-8")
+        err.print(f"报告写入 {md_path}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def label(
+    file: Annotated[Path, typer.Argument(help="要标注的报告文件 (the report to label)")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="金标准文件路径；默认在原文件旁写 NAME.gold.json")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的金标准 (overwrite an existing gold file)")] = False,
+) -> None:
+    """用当前抽取结果生成金标准草稿，供人工核对修改 (write a gold draft from the current extraction)."""
+    from .pipeline import extract_file
+
+    target = output or file.with_name(file.name.rsplit(".", 1)[0] + ".gold.json")
+    if target.exists() and not force:
+        err.print(f"[red]错误[/red] {target} 已存在；用 --force 覆盖 (exists; use --force)")
+        raise typer.Exit(2)
+    try:
+        report = extract_file(file)
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] {e}")
+        raise typer.Exit(2) from e
+    if report.source:
+        report.source.path = file.name if target.parent.resolve() == file.parent.resolve() else str(file)
+    report.extra["label_status"] = "unreviewed: 由 xxgk label 生成，需人工逐格核对"
+    target.write_text(report.model_dump_json(indent=1, exclude_none=True), encoding="utf-8")
+    unsure = [
+        f"{name}.{r}.{c}" for name, t in report.tables.items() for r, c, cell in t.iter_cells() if cell.state.value in ("unreadable", "missing")
+    ]
+    err.print(f"已写入 {target}；请逐格核对。" + (f"需要特别注意的单元格 {len(unsure)} 个: {', '.join(unsure[:10])}" if unsure else ""))
+
 
 def main() -> None:
     """Console-script entry point."""

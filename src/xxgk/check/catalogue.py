@@ -122,7 +122,7 @@ RULES: dict[str, Rule] = {
             "表三 数字为非负整数",
             {
                 "not_count": ("error", "{cell}为“{raw}”，不是非负整数"),
-                "blank": ("warning", "表三有空白或“—”单元格（{more}）：{cells}；空白不等于0，请填写"),
+                "blank": ("warning", "表三有{n}个空白或“—”单元格：{cells}；空白不等于0，请填写"),
                 "unreadable": ("info", "表三有{n}个单元格未能识别或缺失：{cells}，请核对原文"),
             },
             B.b4_counts,
@@ -270,7 +270,7 @@ RULES: dict[str, Rule] = {
                 "repeated": (
                     "warning",
                     "“五、存在的主要问题及改进情况”与{prior_year}年报告重复：{n}字片段重合{ratio}（阈值{threshold}），"
-                    "逐字重复的句子{sentences}句（阈值{min_sentences}句），如：{sample}",
+                    "逐字重复{min_len}字以上的段落{passages}处（阈值{min_passages}处），如：{sample}",
                 ),
             },
             X.x3_repeated_text,

@@ -89,9 +89,10 @@ class Tally:
     def hits(self) -> list[Hit]:
         out: list[Hit] = []
         if self.gaps:
-            assumption = "；".join(self.assumed) if self.assumed else "均成立"
+            what = "、".join(self.gaps[:6]) + ("等" if len(self.gaps) > 6 else "")
+            assumption = "；".join(self.assumed[:4]) + ("等" if len(self.assumed) > 4 else "") if self.assumed else "均成立"
             out.append(
-                Hit(self.rule, "not_assessable", {"what": "、".join(self.gaps), "n": len(self.gaps), "assumption": assumption}, tuple(self.gap_cells))
+                Hit(self.rule, "not_assessable", {"what": what, "n": len(self.gaps), "assumption": assumption}, tuple(self.gap_cells))
             )
         if self.doubts:
             out.append(Hit(self.rule, "unreadable", {"what": "、".join(self.doubts), "n": len(self.doubts)}, tuple(self.doubt_cells), kind="extraction"))
@@ -213,8 +214,8 @@ def b4_counts(ctx: Ctx) -> list[Hit]:
                 doubts.append(r)
     if gaps:
         names = "、".join(f"{_b_row_name(g.row)}/{_col_name(g.column)}" for g in gaps[:8])
-        more = f"等{len(gaps)}个" if len(gaps) > 8 else f"共{len(gaps)}个"
-        hits.append(Hit("B4", "blank", {"cells": names, "more": more, "n": len(gaps)}, tuple(gaps)))
+        names += "等" if len(gaps) > 8 else ""
+        hits.append(Hit("B4", "blank", {"cells": names, "n": len(gaps)}, tuple(gaps)))
     if doubts:
         names = "、".join(f"{_b_row_name(d.row)}/{_col_name(d.column)}" for d in doubts[:8])
         hits.append(Hit("B4", "unreadable", {"cells": names, "n": len(doubts)}, tuple(doubts), kind="extraction"))

@@ -184,7 +184,7 @@ def _numbers(ctx: Ctx, rule: str) -> list[Hit]:
             name = TARGET_NAMES[c.target]
             if c.rule == rule and not any(close(c.value, v) for v, _ in options):
                 cells = tuple(r for _, refs in options[:1] for r in refs)
-                table = "、".join(num(v) for v, _ in options)
+                table = "或".join(dict.fromkeys(num(v) for v, _ in options))
                 hits.append(
                     Hit(c.rule, "mismatch" if c.strict else "mismatch_scope", {"quote": c.quote, "name": name, "table": table}, cells, section=key)
                 )

@@ -11,8 +11,8 @@ from .base import Ctx, Hit, close, num, ref, table_format
 
 SHINGLE = 8  # characters per shingle of the §五 overlap measure
 OVERLAP_THRESHOLD = 0.5  # share of this year's shingles found in last year's §五
-REPEATED_SENTENCES = 2  # or this many sentences (≥ MIN_SENTENCE characters) repeated verbatim
-MIN_SENTENCE = 15
+REPEATED_PASSAGES = 2  # or this many passages (≥ MIN_PASSAGE characters) repeated verbatim
+MIN_PASSAGE = 20
 _NOISE = re.compile(r"[\s\W_]+")
 
 
@@ -103,20 +103,31 @@ def _shingles(text: str) -> set[str]:
     return {t[i : i + SHINGLE] for i in range(max(0, len(t) - SHINGLE + 1))}
 
 
-def _sentences(text: str) -> list[str]:
-    parts = re.split(r"[。；;！!？?\n]", unicodedata.normalize("NFKC", text))
-    return [p for p in (_plain(s) for s in parts) if len(p) >= MIN_SENTENCE]
-
-
 def overlap(text: str, prior_text: str) -> tuple[float, list[str]]:
-    """Share of this text's 8-character shingles found in last year's text, and the sentences repeated verbatim."""
-    now = _shingles(text)
-    if not now:
+    """Share of this text's 8-character shingles found in last year's text, and the passages repeated verbatim.
+
+    A passage is a maximal run of this text covered by shared shingles, at least MIN_PASSAGE characters long
+    (punctuation and spaces ignored, so line breaks and a changed comma do not hide a copy).
+    """
+    t = _plain(text)
+    before = _shingles(prior_text)
+    starts = [i for i in range(max(0, len(t) - SHINGLE + 1)) if t[i : i + SHINGLE] in before]
+    total = max(0, len(t) - SHINGLE + 1)
+    if total == 0:
         return 0.0, []
-    ratio = len(now & _shingles(prior_text)) / len(now)
-    before = set(_sentences(prior_text))
-    repeated = [s for s in dict.fromkeys(_sentences(text)) if s in before]
-    return ratio, repeated
+    covered = [False] * len(t)
+    for i in starts:
+        covered[i : i + SHINGLE] = [True] * SHINGLE
+    passages: list[str] = []
+    run = 0
+    for i, c in enumerate([*covered, False]):
+        if c:
+            run += 1
+            continue
+        if run >= MIN_PASSAGE:
+            passages.append(t[i - run : i])
+        run = 0
+    return len(set(t[i : i + SHINGLE] for i in starts)) / len(_shingles(text)), passages
 
 
 def x3_repeated_text(ctx: Ctx) -> list[Hit]:
@@ -128,9 +139,9 @@ def x3_repeated_text(ctx: Ctx) -> list[Hit]:
     if now is None or before is None or not now.text.strip() or not before.text.strip():
         return []
     ratio, repeated = overlap(now.text, before.text)
-    if ratio < OVERLAP_THRESHOLD and len(repeated) < REPEATED_SENTENCES:
+    if ratio < OVERLAP_THRESHOLD and len(repeated) < REPEATED_PASSAGES:
         return []
-    sample = "；".join(s[:30] + ("…" if len(s) > 30 else "") for s in repeated[:2]) or "无"
+    sample = "；".join(p[:24] + ("…" if len(p) > 24 else "") for p in repeated[:2]) or "无"
     return [
         Hit(
             "X3",
@@ -139,8 +150,8 @@ def x3_repeated_text(ctx: Ctx) -> list[Hit]:
                 "ratio": f"{ratio:.0%}",
                 "threshold": f"{OVERLAP_THRESHOLD:.0%}",
                 "n": SHINGLE,
-                "sentences": len(repeated),
-                "min_sentences": REPEATED_SENTENCES,
+                "passages": len(repeated),
+                "min_passages": REPEATED_PASSAGES, "min_len": MIN_PASSAGE,
                 "sample": sample,
                 "prior_year": found[0].year or "上年",
             },

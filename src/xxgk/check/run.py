@@ -66,8 +66,8 @@ def check_report(report: Report, prior: Report | None = None, rules: Iterable[st
             continue
         for hit in rule.check(ctx):
             f = render(hit)
-            if f.where is None and f.section:
-                f.where = _section_where(report, f.section)
+            if f.section:
+                f.where = _section_where(report, f.section) or f.where
             findings.append(f)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings
@@ -105,7 +105,15 @@ def find_prior(report: Report, pool: Sequence[Report]) -> Report | None:
     key = agency_key(report)
     if key is None or report.year is None:
         return None
-    return next((p for p in pool if p is not report and p.year == report.year - 1 and agency_key(p) == key), None)
+    return next((p for p in pool if p is not report and p.year == report.year - 1 and same_agency(agency_key(p), key)), None)
+
+
+def same_agency(a: str | None, b: str | None) -> bool:
+    """Equal agency keys, or one the other with a place prefix (洪泽区人民政府 / 淮安市洪泽区人民政府)."""
+    if not a or not b:
+        return False
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short) >= 5 and long.endswith(short))
 
 
 def check_reports(reports: Sequence[Report], priors: Sequence[Report] = ()) -> list[ReportCheck]:

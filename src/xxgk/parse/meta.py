@@ -156,22 +156,20 @@ def _head_lines(lines: list[Line], limit: int = 15) -> list[Line]:
 def _title(head: list[Line]) -> tuple[str | None, list[int]]:
     texts = [clean_line(ln.text) for ln in head]
     for i, t in enumerate(texts):
-        if _compact(t) in _SKIP or not _is_title_line(t):
+        if _compact(t) in _SKIP:
             continue
         used = [i]
         title = t
+        if not _is_title_line(t):
+            # the title wrapped: "2024 年上海市科委政府信息公开工作" / "年度报告", "…工作年" / "度报告"
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            if not nxt or len(_compact(nxt)) > 12 or not _is_title_line(t + nxt) or "。" in t:
+                continue
+            title, used = t + nxt, [i, i + 1]
+        # agency on its own line above "2024 年政府信息公开工作年度报告"
         prev = i - 1
         while prev >= 0 and _compact(texts[prev]) in _SKIP:
             prev -= 1
-        c = _compact(t)
-        # "…政府信息公开工作" / "年度报告": the title wrapped before its last words
-        if prev >= 0 and _REPORT.fullmatch(c) and len(c) <= 12:
-            title = texts[prev] + t
-            used.insert(0, prev)
-            prev -= 1
-            while prev >= 0 and _compact(texts[prev]) in _SKIP:
-                prev -= 1
-        # agency on its own line above "2024 年政府信息公开工作年度报告"
         if prev >= 0 and agency_from_title(title) is None and _is_agency(texts[prev]):
             title = texts[prev] + title
             used.insert(0, prev)

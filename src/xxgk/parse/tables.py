@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+from collections import Counter, defaultdict
 import re
 from dataclasses import dataclass, field
 
@@ -189,14 +190,50 @@ def _text_values(row: Row) -> Values:
     return Values(label, [Tok(v) for v in vals], False, row)
 
 
-def fit_slots(toks: list[Tok], n: int) -> list[Tok] | None:
-    """Trim positional slots to ``n``: extra empty slots at the end, then at the start."""
-    s = list(toks)
-    while len(s) > n and not s[-1].text:
-        s.pop()
-    while len(s) > n and not s[0].text:
-        s.pop(0)
-    return s if len(s) == n else None
+def slot_windows(toks: list[Tok], n: int) -> list[list[Tok]]:
+    """Every run of ``n`` consecutive slots outside which all slots are empty."""
+    if len(toks) < n:
+        return []
+    out = []
+    for i in range(len(toks) - n + 1):
+        if not any(t.text for t in toks[:i]) and not any(t.text for t in toks[i + n :]):
+            out.append(toks[i : i + n])
+    return out
+
+
+def fit_slots(toks: list[Tok], n: int, start_col: int | None = None) -> list[Tok] | None:
+    """The ``n`` data slots of a positional row: the only window possible, else the one at ``start_col``,
+    else any when all windows read the same; None when the alignment stays ambiguous."""
+    wins = slot_windows(toks, n)
+    if not wins:
+        return None
+    if len(wins) == 1:
+        return wins[0]
+    if start_col is not None:
+        for w in wins:
+            if w[0].col == start_col:
+                return w
+    if len({tuple(t.text for t in w) for w in wins}) == 1:
+        return wins[0]
+    return None
+
+
+def data_start_hints(values: list[Values], n: int) -> dict[int | None, int]:
+    """Where data columns start, learnt from rows whose n values leave no doubt: by label end column, and overall."""
+    by_label: dict[int | None, Counter[int]] = defaultdict(Counter)
+    for v in values:
+        if not v.slotted or not v.toks:
+            continue
+        wins = slot_windows(v.toks, n)
+        if len(wins) == 1 and wins[0][0].col is not None:
+            label_end = (v.toks[0].col or 0) - 1
+            by_label[label_end][wins[0][0].col] += 1
+            by_label[None][wins[0][0].col] += 1
+    hints: dict[int | None, int] = {}
+    for k, counter in by_label.items():
+        if len(counter) == 1:
+            hints[k] = next(iter(counter))
+    return hints
 
 
 def _src(doc: Document, row: Row, tok: Tok | None) -> Source:
@@ -277,11 +314,22 @@ class Placed:
     penalty: float = 1.0
 
 
-def place(doc: Document, v: Values, n: int, centers: list[float] | None, what: str, sum_check: bool = False) -> Placed:
+def place(
+    doc: Document,
+    v: Values,
+    n: int,
+    centers: list[float] | None,
+    what: str,
+    sum_check: bool = False,
+    hints: dict[int | None, int] | None = None,
+) -> Placed:
     """Put a row's values into ``n`` columns, or mark them unreadable."""
     row = v.row
     if v.slotted:
-        slots = fit_slots(v.toks, n)
+        start = None
+        if hints and v.toks:
+            start = hints.get((v.toks[0].col or 0) - 1, hints.get(None))
+        slots = fit_slots(v.toks, n, start)
         if slots is not None:
             return Placed([_cell(doc, row, t) for t in slots])
         vals = [t for t in v.toks if t.text]
@@ -395,6 +443,7 @@ def parse_table_b(doc: Document, rows: list[Row], region: Region, fmt: FormatId)
     notes: list[str] = []
     vals = [row_values(r) for r in rows[region.start : region.end]]
     centers = column_centers(vals, n)
+    hints = data_start_hints(vals, n)
     events: list[tuple[str | None, Values]] = []
     for v in vals:
         key = match_b_row(v.label) if v.label else None
@@ -485,7 +534,7 @@ def parse_table_b(doc: Document, rows: list[Row], region: Region, fmt: FormatId)
     for br in final_rows:
         k = br.key
         if k in assigned:
-            p = place(doc, assigned[k], n, centers, f"表三 {br.row.display}", sum_check=True)
+            p = place(doc, assigned[k], n, centers, f"表三 {br.row.display}", sum_check=True, hints=hints)
             notes.extend(p.notes)
             penalty *= p.penalty
             cells[k] = dict(zip(T.B_COLUMN_KEYS, p.cells, strict=True))
@@ -521,14 +570,28 @@ def find_table_c(rows: list[Row], after: int) -> Region | None:
     for i in range(after, len(rows)):
         r = rows[i]
         if "行政复议" in label_key(r.text) and not _is_prose(r):
+            # the region runs to the last row holding values or header words, not into the prose after it
             end = i + 1
+            values = 0
+            started = False
             for j in range(i + 1, min(len(rows), i + 25)):
                 rj = rows[j]
                 if _is_prose(rj) or (_section_heading(rj) and j > i + 1):
                     break
-                end = j + 1
+                v = row_values(rj)
+                n_vals = len([t for t in v.toks if t.text])
+                header = bool(_C_HEADER.search(label_key(rj.text))) and len(label_key(v.label)) <= 60
+                if n_vals or (header and values < 15):
+                    end = j + 1
+                    values += n_vals
+                    started = True
+                elif label_key(rj.text) and started:
+                    break  # prose after the table (a wrapped heading line before it is skipped)
             return Region(i, end)
     return None
+
+
+_C_HEADER = re.compile(r"行政复议|行政诉讼|维持|纠正|其他结果|尚未|审结|总计|起诉|结果|^注")
 
 
 def parse_table_c(doc: Document, rows: list[Row], region: Region) -> TableC:
@@ -705,7 +768,7 @@ def parse_tables(doc: Document, year: int | None = None) -> Tables:
     if b_region:
         table_b = parse_table_b(doc, rows, b_region, b_fmt)
         hdr = b_region.start
-        while hdr > 0 and hdr > b_region.start - 8 and not _is_prose(rows[hdr - 1]) and not _section_heading(rows[hdr - 1]):
+        while hdr > 0 and hdr > b_region.start - 12 and not _is_prose(rows[hdr - 1]) and not _section_heading(rows[hdr - 1]):
             hdr -= 1
         table_lines.update(r.line for r in rows[hdr : b_region.end])
     else:

@@ -442,12 +442,14 @@ def _pdf_table(grid: Grid, widths: list[float], wrap_labels: bool) -> object:
                 continue
             if cell.rowspan > 1 or cell.colspan > 1:
                 style.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
+            avail = sum(widths[c:c + cell.colspan]) - 2 * _PAD
             if cell.role == "value" or not cell.text:
                 out.append(cell.text)
+                if cell.text and stringWidth(cell.text, FONT_NAME, _TABLE_FONT) > avail:
+                    style.append(("FONTSIZE", (c, r), (c, r), avail / stringWidth(cell.text, FONT_NAME, 1)))
             elif wrap_labels:
                 out.append(Paragraph(xml_escape(cell.text), styles["label" if cell.role == "label" else "other"]))
             else:
-                avail = sum(widths[c:c + cell.colspan]) - 2 * _PAD
                 size = min(_TABLE_FONT, avail / max(1.0, stringWidth(cell.text, FONT_NAME, 1)))
                 out.append(cell.text)
                 style.append(("FONTSIZE", (c, r), (c, r), size))
