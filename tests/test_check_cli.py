@@ -28,7 +28,7 @@ def broken(seed: int):
 
 
 def test_clean_report_exits_0_and_prints_its_counts(tmp_path: Path) -> None:
-    path = write(tmp_path / "ok.json", consistent_report(1, year=2024))
+    path = write(tmp_path / "ok.json", consistent_report(1, year=2024, compressed=False))
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 0, result.output
     assert "错误 0，警告 0" in result.output
@@ -42,7 +42,7 @@ def test_errors_exit_1_and_are_listed_with_their_numbers(tmp_path: Path) -> None
 
 
 def test_json_output_and_a_bad_file_in_the_batch(tmp_path: Path) -> None:
-    good = write(tmp_path / "a.json", consistent_report(3, year=2024))
+    good = write(tmp_path / "a.json", consistent_report(3, year=2024, compressed=False))
     bad = tmp_path / "b.json"
     bad.write_text('{"year": "not a year"', encoding="utf-8")
     result = runner.invoke(app, ["check", str(good), str(bad), "--json"])
@@ -88,8 +88,8 @@ def test_gold_files_and_a_directory(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert sum(1 for f in json.loads(result.stdout)["reports"][0]["findings"] if f["rule"] == "C1") == 2
     (tmp_path / "d").mkdir()
-    write(tmp_path / "d" / "one.json", consistent_report(8, year=2022))
-    write(tmp_path / "d" / "two.json", consistent_report(9, year=2021))
+    write(tmp_path / "d" / "one.json", consistent_report(8, year=2022, agency="甲局"))
+    write(tmp_path / "d" / "two.json", consistent_report(9, year=2021, agency="乙局"))
     result = runner.invoke(app, ["check", str(tmp_path / "d"), "--json"])
     assert result.exit_code == 0 and len(json.loads(result.stdout)["reports"]) == 2
 

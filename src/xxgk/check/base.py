@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -104,6 +105,7 @@ def close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
+@lru_cache(maxsize=4096)
 def label_of(table: str, row: str, column: str, fmt: FormatId = "2021") -> str:
     """The Chinese name of a cell for messages; the keys themselves when the template does not know them."""
     try:

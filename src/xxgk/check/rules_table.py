@@ -12,6 +12,9 @@ from .base import CellRef, Ctx, Hit, close, doubtful, is_count, num, ref, table_
 
 Operand = tuple[str, str]  # (row key, column key)
 GAP_STATES = (CellState.blank, CellState.dash)  # printed as not filled: not assessable, never 0
+VALUE_STATES = (CellState.number, CellState.text_number)
+MISSING = Cell(state=CellState.missing, reason="not in the table")
+_NO_ROW: dict[str, Cell] = {}
 FEE_PLAUSIBLE_MAX_WAN = 5_000_000  # 500 亿元: above this a 万元 column was probably filled in 元
 ROW_NAME = {"table_b": "行", "table_c": ""}
 
@@ -21,47 +24,55 @@ class Equation:
     """One identity evaluated on the cells: its status, both sides, and the cells behind them."""
 
     status: str  # ok | mismatch | gap (blank/dash operand) | doubt (unreadable/missing operand)
+    name: str = ""
+    fmt: FormatId = "2021"
     lhs: float = 0
     rhs: float = 0
-    cells: list[CellRef] = field(default_factory=list)
-    gaps: list[CellRef] = field(default_factory=list)
-    doubts: list[CellRef] = field(default_factory=list)
+    operands: list[tuple[str, str, Cell]] = field(default_factory=list)
     lhs0: float = 0  # both sides with blanks taken as 0 (an assumption, labelled as such)
     rhs0: float = 0
     extraction: bool = False  # a mismatch in a low-confidence reading
 
+    @property
+    def cells(self) -> list[CellRef]:
+        return [ref(self.name, r, c, cell, self.fmt) for r, c, cell in self.operands]
+
+    @property
+    def gaps(self) -> list[CellRef]:
+        return [ref(self.name, r, c, cell, self.fmt) for r, c, cell in self.operands if cell.state in GAP_STATES]
+
+    @property
+    def doubts(self) -> list[CellRef]:
+        return [ref(self.name, r, c, cell, self.fmt) for r, c, cell in self.operands if not cell.has_value and cell.state not in GAP_STATES]
+
 
 def evaluate(name: str, table: Table, left: Sequence[Operand], right: Sequence[Operand], fmt: FormatId) -> Equation:
     """Evaluate Σ left = Σ right on a table; blanks make it not assessable, unreadable cells make it doubtful."""
-    eq = Equation("ok")
-    raw: list[Cell] = []
+    eq = Equation("ok", name, fmt)
     sides: list[float] = []
-    sides0: list[float] = []
+    gap = doubt = False
+    grid = table.cells
     for operands in (left, right):
-        total = total0 = 0.0
+        total = 0.0
         for row, col in operands:
-            cell = table.cell(row, col)
-            r = ref(name, row, col, cell, fmt)
-            eq.cells.append(r)
-            raw.append(cell)
-            if cell.has_value:
-                total += cell.value  # type: ignore[operator]
-                total0 += cell.value  # type: ignore[operator]
+            cell = grid.get(row, _NO_ROW).get(col) or MISSING
+            eq.operands.append((row, col, cell))
+            if cell.value is not None and cell.state in VALUE_STATES:
+                total += cell.value
             elif cell.state in GAP_STATES:
-                eq.gaps.append(r)
+                gap = True
             else:
-                eq.doubts.append(r)
+                doubt = True
         sides.append(total)
-        sides0.append(total0)
     eq.lhs, eq.rhs = sides
-    eq.lhs0, eq.rhs0 = sides0
-    if eq.doubts:
+    eq.lhs0, eq.rhs0 = sides
+    if doubt:
         eq.status = "doubt"
-    elif eq.gaps:
+    elif gap:
         eq.status = "gap"
     elif not close(eq.lhs, eq.rhs):
         eq.status = "mismatch"
-        eq.extraction = doubtful(table, raw)
+        eq.extraction = doubtful(table, [cell for _, _, cell in eq.operands])
     return eq
 
 
@@ -203,6 +214,8 @@ def b4_counts(ctx: Ctx) -> list[Hit]:
     for row in b_rows(tb, fmt):
         for col in T.B_COLUMN_KEYS:
             cell = tb.cell(row, col)
+            if cell.has_value and is_count(cell.value):  # type: ignore[arg-type]
+                continue
             r = ref("table_b", row, col, cell, fmt)
             if cell.has_value:
                 if not is_count(cell.value):  # type: ignore[arg-type]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import template as T
 from ..models import Report
@@ -42,7 +43,8 @@ CLAIMS: tuple[tuple[str, str, bool, str], ...] = (
     ("N1", "review", False, rf"{N}件(?:涉及政府信息公开(?:工作)?的)?行政复议"),
     ("N1", "litigation", False, rf"行政诉讼(?:案件)?(?:数)?(?:为)?{SUM}{N}件"),
 )
-_CLAIM_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (_, _, _, p) in enumerate(CLAIMS)))
+# The lookahead lets the scan skip, cheaply, every position where no claim can start.
+_CLAIM_RE = re.compile("(?=[新收接受上结转顺办共答予部不无其行0-9])(?:" + "|".join(f"(?P<c{i}>{p})" for i, (_, _, _, p) in enumerate(CLAIMS)) + ")")
 TARGET_NAMES: dict[str, str] = {
     "new": "本年新收",
     "received": "本年新收（或新收+上年结转）",
@@ -60,6 +62,7 @@ TARGET_NAMES: dict[str, str] = {
     "litigation": "行政诉讼总计（直接起诉+复议后起诉）",
 }
 
+_NEGATION = re.compile(r"未|没有|无|为(?:零|0)")
 NO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)(?:任何)?[^，。；,;]{0,8}?申请|无(?:政府信息公开|依申请公开)申请|申请(?:数量)?为(?:零|0)(?:件)?")
 NO_CASES = re.compile(r"(?:未|没有|无)(?:发生|产生|出现|收到|接到|涉及|有)[^，。；,;]{0,20}?(?:行政复议|行政诉讼)|无(?:政府信息公开)?(?:行政复议|行政诉讼)")
 NO_CASES_EXCEPT = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被诉|未经复议")
@@ -78,6 +81,7 @@ PLACEHOLDERS = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
 def flat(text: str) -> str:
     """Narrative text for matching: NFKC, no thousands separators, no spaces or line breaks around CJK."""
     return _GAP.sub("", normalize(text))
@@ -100,6 +104,12 @@ def _number(s: str) -> float:
     return float(s)
 
 
+@lru_cache(maxsize=256)
+def section_claims(section: str, text: str) -> tuple[Claim, ...]:
+    """The numeric claims of one section's text (cached: N1 and N4 read the same claims)."""
+    return tuple(claims(section, text))
+
+
 def claims(section: str, text: str) -> Iterator[Claim]:
     """The numeric claims of one section's text."""
     t = flat(text)
@@ -117,11 +127,11 @@ def claims(section: str, text: str) -> Iterator[Claim]:
 
 def _sum(report: Report, table: str, cells: list[tuple[str, str]]) -> tuple[float, list[CellRef]] | None:
     t = report.tables[table]
-    fmt = table_format(report, getattr(t, "format", None))
-    refs = [ref(table, r, c, t.cell(r, c), fmt) for r, c in cells]
-    if not t.found or not all(t.cell(r, c).has_value for r, c in cells):
+    got = [t.cell(r, c) for r, c in cells]
+    if not t.found or not all(x.has_value for x in got):
         return None
-    return float(sum(t.cell(r, c).value for r, c in cells)), refs  # type: ignore[misc]
+    fmt = table_format(report, getattr(t, "format", None))
+    return float(sum(x.value for x in got)), [ref(table, r, c, x, fmt) for (r, c), x in zip(cells, got)]  # type: ignore[misc]
 
 
 def target_values(report: Report, target: str) -> list[tuple[float, list[CellRef]]]:
@@ -130,23 +140,23 @@ def target_values(report: Report, target: str) -> list[tuple[float, list[CellRef
     fmt = table_format(report, tb.format)
     b = lambda *rows: _sum(report, "table_b", [(r, "total") for r in rows])  # noqa: E731
     group = lambda prefix: [r.key for r in T.table_b_rows(fmt, b_compressed(tb, fmt)) if r.key.startswith(prefix)]  # noqa: E731
-    options = {
-        "new": [b("new")],
-        "received": [b("new"), b("new", "carried_over")],
-        "carried_over": [b("carried_over")],
-        "carried_forward": [b("carried_forward")],
-        "total": [b("total")],
-        "granted_partial": [b("granted", "partial")],
-        "granted": [b("granted")],
-        "partial": [b("partial")],
-        "denied": [b(*group("denied_"))],
-        "unable": [b(*group("unable_"))],
-        "rejected": [b(*group("rejected_"))],
-        "other": [b(*group("other_"))],
-        "review": [_sum(report, "table_c", [("review", "total")])],
-        "litigation": [_sum(report, "table_c", [("litigation_direct", "total"), ("litigation_after_review", "total")])],
-    }[target]
-    return [o for o in options if o is not None]
+    options: dict[str, Callable[[], list]] = {
+        "new": lambda: [b("new")],
+        "received": lambda: [b("new"), b("new", "carried_over")],
+        "carried_over": lambda: [b("carried_over")],
+        "carried_forward": lambda: [b("carried_forward")],
+        "total": lambda: [b("total")],
+        "granted_partial": lambda: [b("granted", "partial")],
+        "granted": lambda: [b("granted")],
+        "partial": lambda: [b("partial")],
+        "denied": lambda: [b(*group("denied_"))],
+        "unable": lambda: [b(*group("unable_"))],
+        "rejected": lambda: [b(*group("rejected_"))],
+        "other": lambda: [b(*group("other_"))],
+        "review": lambda: [_sum(report, "table_c", [("review", "total")])],
+        "litigation": lambda: [_sum(report, "table_c", [("litigation_direct", "total"), ("litigation_after_review", "total")])],
+    }
+    return [o for o in options[target]() if o is not None]
 
 
 def _percent_ok(count: float, printed: str, bases: list[float]) -> bool:
@@ -175,7 +185,7 @@ def _numbers(ctx: Ctx, rule: str) -> list[Hit]:
     hits: list[Hit] = []
     bases: list[float] | None = None
     for key, text in _narrative(report):
-        for c in claims(key, text):
+        for c in section_claims(key, text):
             if c.rule != rule and not (rule == "N1" and c.percent is not None):
                 continue
             options = target_values(report, c.target)
@@ -207,6 +217,8 @@ def n2_zero_claims(ctx: Ctx) -> list[Hit]:
     report = ctx.report
     hits: list[Hit] = []
     for key, text in _narrative(report):
+        if not _NEGATION.search(flat(text)):
+            continue
         for clause in _clauses(text):
             strict = not SCOPE.search(clause)
             m = NO_REQUESTS.search(clause)
@@ -317,11 +329,16 @@ def n5_years_and_self(ctx: Ctx) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=256)
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
 def n6_placeholders(ctx: Ctx) -> list[Hit]:
     """N6: no unfilled template placeholders (“主动公开信息  条”, XX, empty brackets, blank dates)."""
     hits: list[Hit] = []
     for key, text in _narrative(ctx.report):
-        t = unicodedata.normalize("NFKC", text)
+        t = _nfkc(text)
         for m in PLACEHOLDERS.finditer(t):
             context = t[max(0, m.start() - 12) : m.end() + 4].replace("\n", " ").strip()
             hits.append(Hit("N6", "placeholder", {"quote": context, "token": m.group(0).strip() or m.group(0)}, section=key))

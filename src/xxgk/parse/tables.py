@@ -569,7 +569,7 @@ def find_table_c(rows: list[Row], after: int) -> Region | None:
     """Where Table C is: its header (行政复议 …) and the value rows after it."""
     for i in range(after, len(rows)):
         r = rows[i]
-        if "行政复议" in label_key(r.text) and not _is_prose(r):
+        if "行政复议" in label_key(r.text) and not _is_prose(r) and not _HEADING.match(r.text):
             # the region runs to the last row holding values or header words, not into the prose after it
             end = i + 1
             values = 0
@@ -776,7 +776,7 @@ def parse_tables(doc: Document, year: int | None = None) -> Tables:
     c_region = find_table_c(rows, b_region.end if b_region else (a_region.end if a_region else 0))
     if c_region:
         table_c = parse_table_c(doc, rows, c_region)
-        table_lines.update(r.line for r in rows[c_region.start : c_region.end] if not _section_heading(rows[c_region.start]) or r is not rows[c_region.start])
+        table_lines.update(r.line for r in rows[c_region.start : c_region.end])
     else:
         table_c = TableC(found=False, confidence=0.0, notes=["未找到表四（行政复议、行政诉讼情况）"])
     if year_fmt and fmt != year_fmt and a_region:

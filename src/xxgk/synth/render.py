@@ -159,7 +159,7 @@ def _blocks(report: Report) -> Iterator[tuple[str, str | Grid]]:
     if report.title:
         yield "title", report.title
     for s in report.sections:
-        yield "heading", f"{s.number}、{s.heading}" if s.number else s.heading
+        yield "heading", s.heading
         for para in s.text.split("\n"):
             if para.strip():
                 yield "para", para

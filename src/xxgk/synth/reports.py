@@ -450,7 +450,8 @@ def random_report(
     }
     for num, label in zip(T.SECTION_NUMERALS, T.SECTIONS, strict=True):
         heading = rng.choice(_HEADINGS.get(label.key, (label.label,)))
-        report.sections.append(Section(key=label.key, number=num, heading=heading, text=texts[label.key]))
+        # the heading as printed, numeral included (as the real gold and the section splitter have it)
+        report.sections.append(Section(key=label.key, number=num, heading=f"{num}、{heading}", text=texts[label.key]))
     return report
 
 

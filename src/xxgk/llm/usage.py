@@ -1,0 +1,63 @@
+"""Usage and cost of LLM calls: per call, per document, per run."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from pydantic import BaseModel
+
+from .config import Price
+
+
+class Usage(BaseModel):
+    """Counts that add up: HTTP calls made, tokens, re-asks, HTTP retries, cache hits, failures."""
+
+    calls: int = 0  # chat-completion responses received (each re-ask is one more)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    retries: int = 0  # validation re-asks (bad JSON, wrong type, failed identity)
+    http_retries: int = 0  # 429 / 5xx answers that were retried after a backoff
+    cache_hits: int = 0
+    failures: int = 0  # calls that ended in an error
+    cost: float | None = None
+    currency: str | None = None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def add(self, other: Usage) -> Usage:
+        """Add another usage into this one (in place) and return self."""
+        for name in ("calls", "prompt_tokens", "completion_tokens", "retries", "http_retries", "cache_hits", "failures"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.cost is not None:
+            self.cost = (self.cost or 0.0) + other.cost
+            self.currency = other.currency
+        return self
+
+    def price(self, price: Price | None) -> Usage:
+        """Set the cost from per-million-token prices (no-op without prices)."""
+        if price is not None:
+            self.cost = round((self.prompt_tokens * price.prompt + self.completion_tokens * price.completion) / 1_000_000, 6)
+            self.currency = price.currency
+        return self
+
+    def summary(self) -> str:
+        """One line for the end of a batch."""
+        text = (
+            f"LLM：调用 {self.calls} 次，令牌 {self.prompt_tokens}+{self.completion_tokens}，"
+            f"重问 {self.retries} 次，缓存命中 {self.cache_hits} 次"
+        )
+        if self.http_retries:
+            text += f"，限流/服务器错误重试 {self.http_retries} 次"
+        if self.failures:
+            text += f"，失败 {self.failures} 次"
+        if self.cost is not None:
+            text += f"，费用约 {self.cost:.4f} {self.currency}"
+        return text
+
+
+# The usage of the document being processed; the HTTP event hook adds retries to it.
+current_usage: ContextVar[Usage | None] = ContextVar("xxgk_llm_usage", default=None)
+
+__all__ = ["Usage", "current_usage"]
