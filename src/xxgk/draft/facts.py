@@ -376,6 +376,19 @@ def _finding_facts(current: Report, prior: Report | None) -> list[Fact]:
         return []
     out: list[Fact] = []
     counts: dict[str, int] = {}
+    errors = [f for f in found if f.kind == "report" and f.severity == "error" and f.rule not in SKIP_RULES]
+    warnings = [f for f in found if f.kind == "report" and f.severity == "warning" and f.rule not in SKIP_RULES]
+    out.append(
+        Fact(
+            id="check.count",
+            kind="finding",
+            label="校验发现的问题数",
+            text=f"校验发现本报告错误{len(errors)}处、警告{len(warnings)}处",
+            value=len(errors) + len(warnings),
+            numbers=[str(len(errors)), str(len(warnings)), str(len(errors) + len(warnings))],
+            params={"errors": ",".join(f.rule for f in errors), "warnings": ",".join(f.rule for f in warnings)},
+        )
+    )
     for f in found:
         if f.kind != "report" or f.severity == "info" and f.rule != "X4":
             continue

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import httpx2
 import instructor
+from instructor.core.hooks import Hooks
 import openai
 from instructor.core.exceptions import InstructorRetryException
 from pydantic import BaseModel
@@ -190,7 +191,7 @@ class LLMClient:
 
         raw, inst, sem = self._bound()
         reasks: list[str] = []
-        hooks = instructor.Hooks()
+        hooks = Hooks()
 
         def on_response(response: Any) -> None:
             usage.calls += 1
@@ -217,6 +218,8 @@ class LLMClient:
                     max_retries=s.max_retries if max_retries is None else max_retries,
                     context=context,
                     hooks=hooks,
+                    # no key for this endpoint: send no Authorization header at all
+                    **({} if s.api_key else {"extra_headers": {"Authorization": openai.Omit()}}),
                 )
         except Exception as e:
             usage.failures += 1
