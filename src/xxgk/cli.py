@@ -173,8 +173,8 @@ def check(
             for f in r.findings:
                 style, name = SEVERITY_STYLE[f.severity]
                 extra = " [dim]（抽取存疑）[/dim]" if f.kind == "extraction" else ""
-                where_ = f" [dim]{f.where}[/dim]" if f.where else ""
-                out.print(f"  [{style}]{name}[/{style}] {f.rule} {escape_markup(f.message)}{extra}{escape_markup(where_)}")
+                where_ = f" [dim]{escape_markup(f.where)}[/dim]" if f.where else ""
+                out.print(f"  [{style}]{name}[/{style}] {f.rule} {escape_markup(f.message)}{extra}{where_}")
         total_e = sum(r.errors for r in results)
         total_w = sum(r.warnings for r in results)
         if len(results) > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .document import Document
 from .errors import InputError, NotAReport
@@ -13,8 +14,12 @@ from .parse.sections import split_sections
 from .parse.tables import parse_tables
 
 
-def extract_document(doc: Document) -> Report:
-    """Read an ingested Document into a Report."""
+def extract_document(doc: Document, engine: str = "rules", llm: Any = None, *, use_cache: bool = True) -> Report:
+    """Read an ingested Document into a Report; ``engine`` rules | llm | auto (see ``xxgk.llm``)."""
+    if engine != "rules":
+        from .llm.run import aextract_document, run_sync
+
+        return run_sync(aextract_document(doc, engine, llm, use_cache=use_cache))  # type: ignore[arg-type]
     meta = read_meta(doc)
     tables = parse_tables(doc, meta.year)
     sections = split_sections(doc, tables.table_lines)
@@ -42,9 +47,14 @@ def extract_document(doc: Document) -> Report:
     return report
 
 
-def extract_file(path: str | Path) -> Report:
-    """Ingest ``path`` and read it into a Report; raises an InputError naming the file on bad input."""
-    return extract_document(ingest(path))
+def extract_file(path: str | Path, engine: str = "rules", llm: Any = None, *, use_cache: bool = True) -> Report:
+    """Ingest ``path`` and read it into a Report; raises an InputError naming the file on bad input.
+
+    ``engine``: ``rules`` (default, offline), ``llm`` (the model reads every table) or ``auto`` (the model
+    only for tables the rules engine could not read or that fail arithmetic). ``llm``: an
+    ``xxgk.llm.LLMClient``, ``LLMSettings``, an endpoint name, or None for the configured endpoint.
+    """
+    return extract_document(ingest(path), engine, llm, use_cache=use_cache)
 
 
 def expand_inputs(items: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:

@@ -65,5 +65,17 @@ def agency_history(seed: int, years: tuple[int, ...] = (2021, 2022, 2023, 2024),
         r = random_report(seed * 100 + i, year=y, agency=agency)
         if out:
             r = carry_over_from(r, out[-1])
+            _renarrate(r, seed * 100 + i)
         out.append(r)
     return out
+
+
+def _renarrate(report: Report, seed: int) -> None:
+    """Rewrite §一 from the rebalanced tables so the narrative quotes them (synth's own narrator)."""
+    try:
+        from ..synth.reports import _overview, self_name
+    except ImportError:  # pragma: no cover - synth without its narrator: keep the text
+        return
+    s = report.section("overview")
+    if s is not None and report.agency:
+        s.text = _overview(random.Random(seed), report, self_name(report.agency))

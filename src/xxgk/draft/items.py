@@ -137,6 +137,17 @@ def _problem_texts(text: str) -> list[str]:
     return cleaned
 
 
+def _merge_same(texts: list[str]) -> list[str]:
+    """Adjacent problems of one category are one problem said in two clauses."""
+    out: list[str] = []
+    for t in texts:
+        if out and classify(t) == classify(out[-1]) != "other":
+            out[-1] = f"{out[-1]}，{t}"
+        else:
+            out.append(t)
+    return out
+
+
 def _is_enum(pending: str) -> bool:
     # "政治关、法律关" style lists have short pieces: keep the 、 so the text reads as printed
     return len(pending.split("，")[-1]) <= 8
@@ -163,7 +174,7 @@ def parse_items(text: str, year: int | None = None) -> list[Item]:
     items: list[Item] = []
     for kind, texts in (
         ("rectification", _measure_texts(rect) if rect else []),
-        ("problem", _problem_texts(prob)),
+        ("problem", _merge_same(_problem_texts(prob))),
         ("measure", _measure_texts(meas)),
     ):
         for i, t in enumerate(texts):

@@ -102,10 +102,10 @@ def slogans(text: str) -> list[str]:
     """Slogan padding: slogan words, and runs of five or more short clauses strung together."""
     found = [w for w in _boilerplate()["slogans"] if w in text]
     for sentence in re.split(r"[。！!？?\n]", text):
-        clauses = [c for c in re.split(r"[，,、；;]", sentence) if c.strip()]
+        clauses = [c for c in re.split(r"[，,；;]", sentence) if c.strip()]
         run = 0
         for c in clauses:
-            run = run + 1 if len(c.strip()) <= 6 else 0
+            run = run + 1 if len(c.strip()) <= 7 else 0
             if run >= 5:
                 found.append("排比堆砌：" + sentence[:30] + ("…" if len(sentence) > 30 else ""))
                 break
