@@ -46,6 +46,9 @@ def extract(
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出到标准输出 (print JSON)")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 JSONL 文件，每个报告一行 (write one JSON object per file)")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="不显示表格，只显示摘要 (summary only)")] = False,
+    engine: Annotated[str | None, typer.Option("--engine", help="rules | llm | auto；配置了 LLM 端点时默认 auto，否则 rules (default: auto when an endpoint is configured)")] = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, max=64, help="同时进行的 LLM 请求数 (concurrent LLM calls)")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用 LLM 缓存 (do not use the LLM response cache)")] = False,
 ) -> None:
     """抽取报告的三张统计表和六个部分 (extract tables and sections)."""
     from .pipeline import expand_inputs, extract_file
@@ -57,16 +60,17 @@ def extract(
     if not paths:
         err.print("[red]没有可处理的文件 (no input files)[/red]")
         raise typer.Exit(2)
+    batch, run_usage = _llm_batch(paths, engine, concurrency, no_cache, progress=len(paths) > 1)
     sink = output.open("w", encoding="utf-8") if output else None
     failed = len(problems)
     done = 0
     try:
-        show_progress = len(paths) > 1 and (json_out or quiet or sink is not None)
+        show_progress = batch is None and len(paths) > 1 and (json_out or quiet or sink is not None)
         for i, path in enumerate(paths, 1):
             if show_progress:
                 err.print(f"[dim]({i}/{len(paths)})[/dim] {path}")
             try:
-                report = extract_file(path)
+                report = _batch_result(batch, path) if batch is not None else extract_file(path)
             except XxgkError as e:
                 failed += 1
                 err.print(f"[red]错误[/red] {e}")
@@ -84,8 +88,54 @@ def extract(
             sink.close()
     if len(paths) > 1 or output:
         err.print(f"完成 {done} 个，失败 {failed} 个 (done {done}, failed {failed})" + (f"；结果写入 {output}" if output else ""))
+    if run_usage is not None:
+        err.print(run_usage.summary())
     if failed and not done:
         raise typer.Exit(2)
+
+
+def _resolve_engine(engine: str | None) -> str:
+    """The engine named, else auto when an LLM endpoint is configured, else rules."""
+    from .llm.config import endpoint_configured
+
+    if engine is None:
+        return "auto" if endpoint_configured() else "rules"
+    if engine not in ("rules", "llm", "auto"):
+        err.print(f"[red]错误[/red] 未知的引擎 (unknown engine) {engine!r}: rules | llm | auto")
+        raise typer.Exit(2)
+    return engine
+
+
+def _llm_batch(paths: list[Path], engine: str | None, concurrency: int | None, no_cache: bool, progress: bool = False) -> tuple[dict | None, object | None]:
+    """For llm/auto: every file extracted up front with concurrent LLM calls; (None, None) for the rules engine."""
+    from .llm.run import extract_files
+
+    chosen = _resolve_engine(engine)
+    if chosen == "rules":
+        return None, None
+    count = [0]
+
+    def on_result(path: Path, result: object) -> None:
+        count[0] += 1
+        if progress:
+            err.print(f"[dim]({count[0]}/{len(paths)})[/dim] {path}")
+
+    try:
+        results, usage = extract_files(paths, chosen, None, use_cache=not no_cache, concurrency=concurrency, on_result=on_result)  # type: ignore[arg-type]
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] {e}")
+        raise typer.Exit(2) from e
+    return dict(results), usage
+
+
+def _batch_result(batch: dict, path: Path):  # noqa: ANN202
+    """The precomputed Report for a path, or raise its error; LLM problems are printed as warnings."""
+    result = batch[path]
+    if isinstance(result, XxgkError):
+        raise result
+    for e in result.extra.get("llm", {}).get("errors", []):
+        err.print(f"[yellow]警告[/yellow] {path}: {e['table']} LLM 步骤失败，保留规则引擎结果：{e['error']}")
+    return result
 
 
 # ---------------------------------------------------------------- schema
@@ -112,6 +162,9 @@ def check(
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出校验结果 (print findings as JSON)")] = False,
     html: Annotated[Path | None, typer.Option("--html", help="写入 HTML 审阅页 (write a self-contained HTML review page)")] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="只显示每个报告的错误、警告数 (counts only)")] = False,
+    engine: Annotated[str | None, typer.Option("--engine", help="读取报告文件的引擎 rules | llm | auto (engine for documents; default auto when an LLM endpoint is configured)")] = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, max=64, help="同时进行的 LLM 请求数 (concurrent LLM calls)")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用 LLM 缓存 (do not use the LLM response cache)")] = False,
 ) -> None:
     """校验报告：表内勾稽、正文与表格、结构、跨年 (check reports). 退出码 0 无错误，1 有错误，2 输入问题."""
     from .check import check_reports
@@ -131,7 +184,7 @@ def check(
                 else:
                     from .pipeline import extract_file
 
-                    found = [extract_file(path)]
+                    found = [_batch_result(batch, path) if batch is not None and path in batch else extract_file(path)]
             except XxgkError as e:
                 problems.append((str(path), e.message))
                 err.print(f"[red]错误[/red] {path}: {e.message}")
@@ -154,8 +207,12 @@ def check(
     for p, msg in (*missing, *prior_missing):
         problems.append((str(p), msg))
         err.print(f"[red]错误[/red] {p}: {msg}")
+    documents = [p for p in (*paths, *prior_paths) if not is_report_json(p)]
+    batch, run_usage = _llm_batch(documents, engine, concurrency, no_cache) if documents else (None, None)
     reports = load(paths, "")
     priors = load(prior_paths, "上年 ")
+    if run_usage is not None:
+        err.print(run_usage.summary())
     if not reports:
         err.print("[red]没有可校验的报告 (no reports to check)[/red]")
         raise typer.Exit(2)
@@ -283,6 +340,124 @@ def label(
         f"{name}.{r}.{c}" for name, t in report.tables.items() for r, c, cell in t.iter_cells() if cell.state.value in ("unreadable", "missing")
     ]
     err.print(f"已写入 {target}；请逐格核对。" + (f"需要特别注意的单元格 {len(unsure)} 个: {', '.join(unsure[:10])}" if unsure else ""))
+
+
+# ---------------------------------------------------------------- draft
+
+
+@app.command()
+def draft(
+    current: Annotated[Path, typer.Argument(help="本年度报告（文档或报告 JSON）(this year's report: document or report JSON)")],
+    prior: Annotated[list[Path] | None, typer.Option("--prior", help="往年报告，可重复 (a prior year's report; repeatable)")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="template（内置，无需模型）或 llm (template: embedded, no model; or llm)")] = "template",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入 .md 或 .docx (write the draft as .md or .docx)")] = None,
+    critique_: Annotated[bool, typer.Option("--critique", help="评议本年报告已有的第五部分，而不是起草 (critique the existing section 五)")] = False,
+    llm: Annotated[str | None, typer.Option("--llm", help="LLM 端点名称（默认取配置）(endpoint name for --engine llm)")] = None,
+    no_facts: Annotated[bool, typer.Option("--no-facts", help="不在每段下列出依据的事实 (hide the facts under each line)")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用 LLM 缓存 (bypass the LLM cache)")] = False,
+) -> None:
+    """起草第五部分“存在的主要问题及改进情况”，或评议已有的第五部分 (draft or critique section 五)."""
+    from .draft import build_facts, critique, critique_markdown, draft_markdown, draft_template, score_draft, write_docx
+    from .draft.inputs import load_report
+
+    if engine not in ("template", "llm"):
+        err.print(f"[red]错误[/red] 未知的引擎 (unknown engine) {engine!r}: template | llm")
+        raise typer.Exit(2)
+    try:
+        report = load_report(current)
+        priors = [load_report(p) for p in prior or []]
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] {e}")
+        raise typer.Exit(2) from e
+    facts = build_facts(report, priors)
+    if critique_:
+        text = critique_markdown(critique(report, priors, facts))
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+            err.print(f"评议已写入 {output}")
+        else:
+            sys.stdout.write(text)
+        return
+    try:
+        if engine == "llm":
+            from .draft import draft_llm
+
+            result = draft_llm(facts, llm, use_cache=not no_cache)
+        else:
+            result = draft_template(facts)
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] {e}")
+        raise typer.Exit(2) from e
+    score = score_draft(result, facts)
+    summary = (
+        f"数字有据 {score.grounded}/{score.numbers}，与往年最大逐句重合 {score.max_sentence_overlap:.0%}"
+        f"（最长相同 {len(score.longest_copied)} 字），上年问题回应 {score.addressed}/{score.prior_problems}"
+    )
+    if output is not None and output.suffix.lower() == ".docx":
+        write_docx(result, output, None if no_facts else facts)
+        err.print(f"草稿已写入 {output}；{summary}")
+        return
+    text = draft_markdown(result, facts, with_facts=not no_facts)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"草稿已写入 {output}；{summary}")
+    else:
+        sys.stdout.write(text)
+        err.print(summary)
+
+
+# ---------------------------------------------------------------- llm
+
+llm_app = typer.Typer(help="LLM 端点：检查连接与可用模式 (the LLM endpoint: check it, list presets).", no_args_is_help=True)
+app.add_typer(llm_app, name="llm")
+
+
+@llm_app.command("check")
+def llm_check(
+    endpoint: Annotated[str | None, typer.Option("--endpoint", help="端点或预设名 (endpoint or preset name); default: the configured one")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="模型名 (model)")] = None,
+    all_modes: Annotated[bool, typer.Option("--all-modes", help="试完所有模式 (try every mode, not just until one works)")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出 (print JSON)")] = False,
+) -> None:
+    """检查配置的 LLM 端点是否应答、哪种调用模式可用 (does the endpoint answer, which mode works). 退出码 0 可用，1 不可用，2 配置问题."""
+    from .llm.config import resolve_settings
+    from .llm.probe import check_endpoint
+    from .llm.run import run_sync
+
+    try:
+        settings = resolve_settings(endpoint, model=model)
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] {e}")
+        raise typer.Exit(2) from e
+    result = run_sync(check_endpoint(settings, all_modes=all_modes))
+    if json_out:
+        sys.stdout.write(json.dumps({**result.model_dump(), "working_mode": result.working_mode}, ensure_ascii=False, indent=1) + "\n")
+    else:
+        out.print(f"端点 {result.endpoint}: {result.base_url}  模型 {result.model}  密钥来源 {result.key}")
+        if result.models:
+            out.print(f"  服务器上的模型: {', '.join(result.models[:10])}")
+        elif result.error:
+            out.print(f"  [dim]{result.error}[/dim]")
+        for m in result.modes:
+            mark = "[green]可用[/green]" if m.ok else "[red]不可用[/red]"
+            out.print(f"  模式 {m.mode}: {mark} {m.detail}")
+        if result.working_mode:
+            hint = "" if result.working_mode == settings.mode else f"（配置的是 {settings.mode}，建议改为 mode = \"{result.working_mode}\"）"
+            out.print(f"[green]可用[/green]：模式 {result.working_mode}{hint}")
+        else:
+            out.print("[red]端点不可用 (endpoint not usable)[/red]")
+    if not result.working_mode:
+        raise typer.Exit(1)
+
+
+@llm_app.command("presets")
+def llm_presets() -> None:
+    """列出内置端点预设 (list the built-in endpoint presets)."""
+    from .llm.config import PRESETS
+
+    for p in PRESETS.values():
+        key = f"key ${p.key_env}" if p.key_env else "no key"
+        out.print(f"{p.name:10} {p.base_url:52} model={p.model or '(set one)'} mode={p.mode} {key}  {p.description}")
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ class Word(BaseModel):
 
     text: str
     box: Box
+    confidence: float | None = None  # OCR confidence 0..1 (None: read from a text layer)
 
 
 class Line(BaseModel):

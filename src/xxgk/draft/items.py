@@ -74,15 +74,15 @@ _MEASURES_START = re.compile(
     r"|\d{4}年[，,]?\s*(?:我们|我局|我委|我办|我区|我县|我市|我镇|我街道|本机关|[^，。；]{0,8}?)将"
     r"|将(?:重点|切实|着力|继续)?(?:做好|抓好|从以下)"
 )
-_HEADING = re.compile(r"[（(]([一二三四五六])[)）]([^。：:\n]{2,30})[：:。\n]?")
+_HEADING = re.compile(r"(?m)^[ \t\u3000]*[（(]([一二三四五六])[)）]([^。：:\n]{2,24}?(?:问题|措施|整改|改进|打算|情况|不足|计划|方向))[ \t\u3000]*(?:[：:。]|$)")
 _ORDINAL = re.compile(r"(?:^|(?<=[。；;：:\n]))\s*(?:[一二三四五六七八九十]是|[（(][一二三四五六七八九十][)）]|\d+[.、．](?!\d)|[一二三四五六七八九十]、)")
 # A problem fragment is complete when it says what is wrong.
 _PREDICATE = re.compile(
     r"不足|不够|有待|尚需|还需|仍需|需要|欠缺|不高|不强|不到位|不规范|不及时|不完善|滞后|单一|较少|较弱|薄弱|差距|缺乏|偏低|偏高"
-    r"|不充分|不深|不全面|不明确|不稳定|为主|不多|不一|问题|不准确|不紧密|不畅"
+    r"|不充分|不深|不全面|不明确|不稳定|为主|不多|不一|问题|不准确|不紧密|不畅|偏长|较长|过长|较多|过多|偏多|不少"
 )
 _INTRO = re.compile(
-    r"取得(?:了)?(?:一定|较好|明显)?(?:的)?(?:成效|成绩|进展)|对照|存在(?:一定|一些|以下|的)?(?:差距|不足|问题)$|^主要(?:是|表现在|有)?$|存在以下"
+    r"取得(?:了)?(?:一定|较好|明显)?(?:的)?(?:成效|成绩|进展)|对照|存在(?:的)?(?:一定|一些|以下|主要)?(?:的)?(?:差距|不足|问题)$|^主要(?:是|表现在|有)?$|存在以下"
 )
 _LEAD = re.compile(r"^(?:如|例如|主要是|主要表现在|一是|二是|三是|四是|五是|[（(][一二三四五六][)）]|\d+[.、．]|[一二三四五六]、)+")
 _TAIL = re.compile(r"(?:等(?:问题|方面)?|等等)$")
@@ -91,11 +91,11 @@ _TAIL = re.compile(r"(?:等(?:问题|方面)?|等等)$")
 def _parts(text: str) -> tuple[str, str, str]:
     """Split a section 五 into (rectification, problems, measures) text."""
     flat = unwrap(text)
-    heads = list(_HEADING.finditer(flat))
+    heads = list(_HEADING.finditer(text))
     if len(heads) >= 2:
         spans: dict[str, str] = {"rect": "", "prob": "", "meas": ""}
         for i, h in enumerate(heads):
-            body = flat[h.end() : heads[i + 1].start() if i + 1 < len(heads) else len(flat)]
+            body = unwrap(text[h.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)])
             title = h.group(2)
             if re.search(r"整改|上年|上一年|\d{4}年.*改进情况|落实情况", title):
                 spans["rect"] += body
@@ -174,7 +174,7 @@ def parse_items(text: str, year: int | None = None) -> list[Item]:
     items: list[Item] = []
     for kind, texts in (
         ("rectification", _measure_texts(rect) if rect else []),
-        ("problem", _merge_same(_problem_texts(prob))),
+        ("problem", _measure_texts(prob) if len(_ORDINAL.findall(prob)) >= 2 else _merge_same(_problem_texts(prob))),
         ("measure", _measure_texts(meas)),
     ):
         for i, t in enumerate(texts):

@@ -19,7 +19,9 @@ from typing import Any
 from .facts import Fact, Facts, fmt_num, fmt_pct
 from .items import category, categories
 from .model import Draft, Line
-from .overlap import LCS_LIMIT, longest_common, shingle_share
+from .overlap import LCS_LIMIT, SENTENCE_LIMIT, longest_common, shingle_share
+
+COPY_PENALTY = SENTENCE_LIMIT  # a variant above this would count as copied from a prior year
 
 # +1: a rise is better; -1: a fall is better. Facts without a direction are context only.
 DIRECTION: dict[str, int] = {
@@ -76,12 +78,16 @@ class _Chooser:
             worst = max(worst, share + (1.0 if run >= LCS_LIMIT else 0.0) + run / 1000)
         return worst
 
-    def pick(self, key: str, variants: list[str], **fields: Any) -> str:
+    def pick(self, key: str, variants: list[str], optional: bool = False, **fields: Any) -> str:
+        """A variant; for an ``optional`` phrasing, nothing when every variant would repeat a prior year."""
         start = (self.seed + zlib.crc32(key.encode())) % len(variants)
         order = variants[start:] + variants[:start]
         rendered = [v.format(**fields) for v in order]
-        # rotation order first, then the least overlap; a variant already used in this draft comes last
-        best = min(range(len(rendered)), key=lambda i: (rendered[i] in self.used, round(self.penalty(rendered[i]), 2), i))
+        penalties = [self.penalty(t) for t in rendered]
+        # no copy first, then not yet used in this draft, then the least overlap, then the rotation order
+        best = min(range(len(rendered)), key=lambda i: (penalties[i] > COPY_PENALTY, rendered[i] in self.used, round(penalties[i], 2), i))
+        if optional and penalties[best] > COPY_PENALTY:
+            return ""
         self.used.add(rendered[best])
         return rendered[best]
 
@@ -251,7 +257,7 @@ def rectification(facts: Facts, ch: _Chooser) -> tuple[list[Line], dict[str, str
         verdicts[item.category] = verdict if item.category not in verdicts else _merge(verdicts[item.category], verdict)
         head = ch.pick("rect.open", r["open"], py=item.year, label=label)
         body = "，".join(_fragment(ch, f, py) for f in evidence)
-        tail = ch.pick(f"rect.{verdict}", r[verdict])
+        tail = ch.pick(f"rect.{verdict}", r[verdict], optional=True)
         text = head + (body + "。" if body else "") + tail
         todo = r["todo"].format(label=label) if verdict == "no_data" else None
         lines.append(Line(text=text, facts=[fid, *(f.id for f in evidence)], prior=fid, category=item.category, todo=todo))

@@ -36,6 +36,9 @@ LOWER_IS_BETTER = {
     "llm_calls_per_doc",
     "tokens_per_doc",
     "ungrounded_numbers",
+    "slogans",
+    "drafts_breaking_rules",
+    "longest_copied_chars",
 }
 
 

@@ -1,6 +1,7 @@
 """Ingest any supported input file into a ``Document``.
 
-One module per input kind: ``text`` (txt, md), ``html``, ``docx``, ``pdf``. ``ingest(path)`` picks
+One module per input kind: ``text`` (txt, md), ``html``, ``docx``, ``pdf``, ``image`` (scans by OCR,
+also the pages of a PDF without a usable text layer). ``ingest(path)`` picks
 the reader by extension, then by content sniffing for files without a known extension.
 """
 
@@ -85,9 +86,15 @@ def ingest(path: str | Path) -> Document:
 
         doc = read_docx(p, data)
     elif kind == "pdf":
+        from .image import ocr_pdf_pages
+        from .ocr import available
         from .pdf import read_pdf
 
-        doc = read_pdf(p, data)
+        doc = read_pdf(p, data, ocr=ocr_pdf_pages if available() else None)
+    elif kind == "image":
+        from .image import read_image
+
+        doc = read_image(p, data)
     else:
         raise UnsupportedFileType(f"不支持的文件类型 {p.suffix or kind} (unsupported file type)", p)
     doc.sha256 = hashlib.sha256(data).hexdigest()

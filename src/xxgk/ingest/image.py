@@ -387,8 +387,10 @@ def read_image(path: str | Path, data: bytes, n_workers: int | None = None) -> D
     return doc
 
 
-def ocr_pdf_pages(path: str | Path, data: bytes, pages: list[int], n_workers: int | None = None) -> dict[int, list[Line]]:
-    """OCR the given pages (1-based) of a PDF: their lines, boxes in PDF points."""
+def ocr_pdf_pages(
+    path: str | Path, data: bytes, pages: list[int], n_workers: int | None = None
+) -> tuple[dict[int, list[Line]], list[str]]:
+    """OCR the given pages (1-based) of a PDF: their lines (boxes in PDF points) and notes."""
     path = Path(path)
     _need_engine(path)
     dpi = scan.RENDER_DPI
@@ -400,8 +402,9 @@ def ocr_pdf_pages(path: str | Path, data: bytes, pages: list[int], n_workers: in
     except Exception as e:
         raise CorruptFile(f"PDF页面无法渲染 (cannot render PDF page: {type(e).__name__})", path) from e
     notes: list[str] = []
-    out = {n: to_page(res, n, dpi, notes).blocks for n, res in zip(pages, results, strict=True)}
-    return {n: [b for b in blocks if isinstance(b, Line)] for n, blocks in out.items()} | {0: [Line(text=n) for n in notes]}
+    out = {n: [b for b in to_page(res, n, dpi, notes).blocks if isinstance(b, Line)] for n, res in zip(pages, results, strict=True)}
+    notes.append(f"第{'、'.join(map(str, pages))}页经OCR识别 (read by OCR)")
+    return out, notes
 
 
 __all__ = ["LOW_CONFIDENCE", "PageOCR", "fix_digits", "ocr_page_image", "ocr_pdf_pages", "page_lines", "read_image", "set_workers", "workers"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +26,7 @@ from ..errors import CorruptFile, EncryptedFile, InputError, NeedsOCR
 from ..models import Box
 
 Char = dict[str, Any]
+OCRPages = Callable[[Path, bytes, list[int]], tuple[dict[int, list[Line]], list[str]]]  # pages → lines, notes
 
 # Words: chars closer than this (points) stay one word; table columns are far wider apart.
 WORD_SETTINGS: dict[str, Any] = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False}
@@ -432,8 +434,12 @@ def _open(path: Path, data: bytes) -> Any:
         raise CorruptFile(f"PDF文件已损坏，无法打开 (damaged PDF: {type(cause).__name__})", path) from e
 
 
-def read_pdf(path: str | Path, data: bytes) -> Document:
-    """Read a text-layer PDF into a Document; raise ``NeedsOCR`` when it has no usable text layer."""
+def read_pdf(path: str | Path, data: bytes, ocr: OCRPages | None = None) -> Document:
+    """Read a text-layer PDF into a Document; raise ``NeedsOCR`` when it has no usable text layer.
+
+    With ``ocr`` (see ``image.ocr_pdf_pages``), pages without a usable text layer are read by OCR
+    instead (all-blank PDFs too: their text may be drawn as outlines).
+    """
     path = Path(path)
     doc = Document(path=str(path), kind="pdf")
     pages: list[Page] = []
@@ -453,6 +459,13 @@ def read_pdf(path: str | Path, data: bytes) -> Document:
         raise
     except Exception as e:  # a damaged page stream surfaces only when the page is read
         raise CorruptFile(f"PDF文件已损坏，无法读取 (damaged PDF: {type(e).__name__})", path) from e
+    need = [n for n, s in enumerate(states, 1) if s == "scan" or (s == "blank" and "ok" not in states)]
+    if ocr is not None and need:
+        ocr_lines, ocr_notes = ocr(path, data, need)
+        for n in need:
+            page_items[n - 1] = list(ocr_lines.get(n, []))
+            states[n - 1] = "ok" if page_items[n - 1] else "blank"
+        doc.notes.extend(ocr_notes)
     _check_text_layer(path, page_items, states, doc.notes)
     _assemble(pages, page_items, doc.notes)
     doc.pages = pages

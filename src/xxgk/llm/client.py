@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ from .prompts import RenderedPrompt
 from .usage import Usage, current_usage
 
 M = TypeVar("M", bound=BaseModel)
+# instructor logs every failed attempt at ERROR; our LLMError messages say it once, clearly
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
 
 MODE = {
     "tools": instructor.Mode.TOOLS,
@@ -276,7 +280,7 @@ async def _count_http_retry(response: httpx2.Response) -> None:
     if response.status_code == 429 or response.status_code >= 500:
         usage = current_usage.get()
         if usage is not None:
-            usage.http_retries += 1
+            usage.http_errors += 1
 
 
 __all__ = [

@@ -16,7 +16,7 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     retries: int = 0  # validation re-asks (bad JSON, wrong type, failed identity)
-    http_retries: int = 0  # 429 / 5xx answers that were retried after a backoff
+    http_errors: int = 0  # 429 / 5xx answers received (the openai client retries them with backoff while retries remain)
     cache_hits: int = 0
     failures: int = 0  # calls that ended in an error
     cost: float | None = None
@@ -28,7 +28,7 @@ class Usage(BaseModel):
 
     def add(self, other: Usage) -> Usage:
         """Add another usage into this one (in place) and return self."""
-        for name in ("calls", "prompt_tokens", "completion_tokens", "retries", "http_retries", "cache_hits", "failures"):
+        for name in ("calls", "prompt_tokens", "completion_tokens", "retries", "http_errors", "cache_hits", "failures"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.cost is not None:
             self.cost = (self.cost or 0.0) + other.cost
@@ -48,8 +48,8 @@ class Usage(BaseModel):
             f"LLM：调用 {self.calls} 次，令牌 {self.prompt_tokens}+{self.completion_tokens}，"
             f"重问 {self.retries} 次，缓存命中 {self.cache_hits} 次"
         )
-        if self.http_retries:
-            text += f"，限流/服务器错误重试 {self.http_retries} 次"
+        if self.http_errors:
+            text += f"，限流/服务器错误 {self.http_errors} 次"
         if self.failures:
             text += f"，失败 {self.failures} 次"
         if self.cost is not None:
