@@ -11,7 +11,15 @@ from xxgk.models import CellState, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "fixtures" / "real"
-SCHEMA_TABLE = {"TableA": "table_a", "TableB": "table_b", "TableC": "table_c", "Corrections": "verify", "Probe": "probe"}
+SCHEMA_TABLE = {
+    "TableA": "table_a",
+    "TableB": "table_b",
+    "TableC": "table_c",
+    "Corrections": "verify",
+    "Probe": "probe",
+    "SectionHeadings": "sections",
+    "NarrativeClaims": "claims",
+}
 ENV_TO_CLEAR = (
     "XXGK_LLM_ENDPOINT",
     "XXGK_LLM_BASE_URL",
@@ -55,7 +63,7 @@ def table_grid(report: Report, table: str) -> dict[str, dict[str, Any]]:
 
 
 def task_of(req: Received) -> str:
-    """Which task a request is: table_a | table_b | table_c | verify | probe (from the schema it carries)."""
+    """Which task a request is: table_a | table_b | table_c | verify | probe | sections | claims (from the schema it carries)."""
     blob = json.dumps(req.body, ensure_ascii=False)
     for marker, task in SCHEMA_TABLE.items():
         if f'"{marker}' in blob or f"{marker}20" in blob or f"{marker}Answer" in blob:
@@ -83,5 +91,6 @@ def gold_router(report: Report, **overrides: list[Reply] | Reply) -> Router:
     """A router answering every table from gold (and verify with no corrections), with overrides per task."""
     script: dict[str, list[Reply] | Reply] = {t: answer(table_grid(report, t)) for t in ("table_a", "table_b", "table_c")}
     script["verify"] = answer({"corrections": []})
+    script["sections"] = answer({"sections": []})  # an outline question (§ inferred by the rules) finds nothing new
     script.update(overrides)
     return Router(**script)

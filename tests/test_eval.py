@@ -101,3 +101,18 @@ def test_label_writes_a_gold_draft(tmp_path: Path):
     assert "unreviewed" in data["extra"]["label_status"]
     again = cli.invoke(app, ["label", str(src)])
     assert again.exit_code == 2  # never overwrite a gold file silently
+
+
+def test_an_unchanged_run_passes_against_its_own_rounded_baseline():
+    """Baselines are written rounded to 6 places; the same run must not count as a regression."""
+    from xxgk.evaluate.runner import SuiteResult
+    from xxgk.evaluate.suites import Suite
+
+    suite = Suite(name="s", kind="extract", thresholds={"cell_accuracy": 0.99}, tolerance={"cell_accuracy": 0.0})
+    res = SuiteResult(suite="s", kind="extract", metrics={"cell_accuracy": 2166 / 2170})
+    baseline = res.to_json()["metrics"]
+    assert baseline["cell_accuracy"] == 0.998157 and 2166 / 2170 < 0.998157
+    assert compare(suite, res, baseline).ok
+    worse = SuiteResult(suite="s", kind="extract", metrics={"cell_accuracy": 2165 / 2170})
+    v = compare(suite, worse, baseline)
+    assert not v.ok and "cell_accuracy" in v.failures[0]

@@ -157,7 +157,7 @@ def test_a_reading_too_poor_to_verify_is_read_afresh(server):
     g = gold("shoffice2025")  # the rules engine reads its 表二 at confidence 0.4
     server.fallback = router = gold_router(g)
     report = extract_file(REAL / "shoffice2025.md", engine="auto", llm=client(server))
-    assert list(router.seen) == ["table_a"]
+    assert list(router.seen) == ["sections", "table_a"]  # its §五 is inferred by the rules: the outline is asked once
     assert report.extra["llm"]["tables"]["table_a"]["task"] == "read"
     assert score(g, report).per_table["table_a"] == (10, 10)
 
@@ -255,7 +255,7 @@ def test_each_mode_sends_its_own_request_shape_and_parses_the_answer(server, mod
 def test_a_batch_runs_concurrently_and_a_failing_document_does_not_stop_it(server, tmp_path):
     from xxgk.llm.run import extract_files
 
-    server.fallback = Router(verify=answer({"corrections": []}), table_a=answer(table_grid(gold("shoffice2025"), "table_a")))
+    server.fallback = Router(verify=answer({"corrections": []}), table_a=answer(table_grid(gold("shoffice2025"), "table_a")), sections=answer({"sections": []}))
     bad = tmp_path / "empty.txt"
     bad.write_text("", encoding="utf-8")
     done: list[str] = []
@@ -270,4 +270,4 @@ def test_a_batch_runs_concurrently_and_a_failing_document_does_not_stop_it(serve
     assert sorted(done) == sorted(p.name for p, _ in results)
     kinds = [type(r).__name__ for _, r in results]
     assert kinds[1] == "EmptyDocument" and kinds.count("Report") == 3
-    assert usage.calls == 2  # hzq2023 表四 and shoffice2025 表二; seed000 needs nothing
+    assert usage.calls == 3  # hzq2023 表四, shoffice2025 表二 and its outline (§五 inferred); seed000 needs nothing

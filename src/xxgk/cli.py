@@ -49,10 +49,15 @@ def extract(
     engine: Annotated[str | None, typer.Option("--engine", help="rules | llm | auto；配置了 LLM 端点时默认 auto，否则 rules (default: auto when an endpoint is configured)")] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, max=64, help="同时进行的 LLM 请求数 (concurrent LLM calls)")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用 LLM 缓存 (do not use the LLM response cache)")] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="扫描件OCR并行进程数 (pages OCR'd in parallel processes)")] = 1,
+    claims: Annotated[str, typer.Option("--claims", help="正文数字的读取方式 rules | llm；llm 让模型补读规则未识别的说法，需配置 LLM 端点 (how the narrative's numbers are read; llm needs an endpoint)")] = "rules",
 ) -> None:
     """抽取报告的三张统计表和六个部分 (extract tables and sections)."""
+    from .ingest.image import set_workers
     from .pipeline import expand_inputs, extract_file
     from .render_terminal import print_report
+
+    set_workers(workers)
 
     paths, problems = expand_inputs(files)
     for p, msg in problems:
@@ -60,7 +65,7 @@ def extract(
     if not paths:
         err.print("[red]没有可处理的文件 (no input files)[/red]")
         raise typer.Exit(2)
-    batch, run_usage = _llm_batch(paths, engine, concurrency, no_cache, progress=len(paths) > 1)
+    batch, run_usage = _llm_batch(paths, engine, concurrency, no_cache, progress=len(paths) > 1, claims=_claims_mode(claims) == "llm")
     sink = output.open("w", encoding="utf-8") if output else None
     failed = len(problems)
     done = 0
@@ -106,12 +111,22 @@ def _resolve_engine(engine: str | None) -> str:
     return engine
 
 
-def _llm_batch(paths: list[Path], engine: str | None, concurrency: int | None, no_cache: bool, progress: bool = False) -> tuple[dict | None, object | None]:
-    """For llm/auto: every file extracted up front with concurrent LLM calls; (None, None) for the rules engine."""
+def _claims_mode(claims: str) -> str:
+    """--claims: rules | llm."""
+    if claims not in ("rules", "llm"):
+        err.print(f"[red]错误[/red] 未知的 --claims {claims!r}: rules | llm")
+        raise typer.Exit(2)
+    return claims
+
+
+def _llm_batch(
+    paths: list[Path], engine: str | None, concurrency: int | None, no_cache: bool, progress: bool = False, claims: bool = False
+) -> tuple[dict | None, object | None]:
+    """For llm/auto (or LLM claims): every file extracted up front with concurrent LLM calls; (None, None) for the rules engine."""
     from .llm.run import extract_files
 
     chosen = _resolve_engine(engine)
-    if chosen == "rules":
+    if chosen == "rules" and not claims:
         return None, None
     count = [0]
 
@@ -121,11 +136,28 @@ def _llm_batch(paths: list[Path], engine: str | None, concurrency: int | None, n
             err.print(f"[dim]({count[0]}/{len(paths)})[/dim] {path}")
 
     try:
-        results, usage = extract_files(paths, chosen, None, use_cache=not no_cache, concurrency=concurrency, on_result=on_result)  # type: ignore[arg-type]
+        results, usage = extract_files(paths, chosen, None, use_cache=not no_cache, concurrency=concurrency, on_result=on_result, claims=claims)  # type: ignore[arg-type]
     except XxgkError as e:
         err.print(f"[red]错误[/red] {e}")
         raise typer.Exit(2) from e
     return dict(results), usage
+
+
+def _llm_claims(reports: list, concurrency: int | None, no_cache: bool) -> tuple[list, object]:
+    """`check --claims llm`: the model reads each report's narrative numbers (verified against the text) for N1/N2/N4."""
+    from .llm.claims import read_claims_batch
+
+    try:
+        done, usage = read_claims_batch(reports, None, use_cache=not no_cache, concurrency=concurrency)
+    except XxgkError as e:
+        err.print(f"[red]错误[/red] --claims llm 需要 LLM 端点 (needs an LLM endpoint): {e}")
+        raise typer.Exit(2) from e
+    for r in done:
+        for e in r.extra.get("llm", {}).get("errors", []):
+            if e.get("table") == "claims":
+                name = r.source.path if r.source else r.title
+                err.print(f"[yellow]警告[/yellow] {name}: 正文数字的 LLM 读取失败，只用规则读出的说法：{e['error']}")
+    return done, usage
 
 
 def _batch_result(batch: dict, path: Path):  # noqa: ANN202
@@ -165,6 +197,7 @@ def check(
     engine: Annotated[str | None, typer.Option("--engine", help="读取报告文件的引擎 rules | llm | auto (engine for documents; default auto when an LLM endpoint is configured)")] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, max=64, help="同时进行的 LLM 请求数 (concurrent LLM calls)")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用 LLM 缓存 (do not use the LLM response cache)")] = False,
+    claims: Annotated[str, typer.Option("--claims", help="正文数字的读取方式 rules | llm；llm 让模型补读规则未识别的说法，需配置 LLM 端点 (how the narrative's numbers are read; llm needs an endpoint)")] = "rules",
 ) -> None:
     """校验报告：表内勾稽、正文与表格、结构、跨年 (check reports). 退出码 0 无错误，1 有错误，2 输入问题."""
     from .check import check_reports
@@ -211,6 +244,9 @@ def check(
     batch, run_usage = _llm_batch(documents, engine, concurrency, no_cache) if documents else (None, None)
     reports = load(paths, "")
     priors = load(prior_paths, "上年 ")
+    if _claims_mode(claims) == "llm" and reports:
+        reports, claims_usage = _llm_claims(reports, concurrency, no_cache)
+        run_usage = claims_usage if run_usage is None else run_usage.model_copy().add(claims_usage)  # type: ignore[attr-defined]
     if run_usage is not None:
         err.print(run_usage.summary())
     if not reports:

@@ -14,12 +14,12 @@ from .parse.sections import split_sections
 from .parse.tables import parse_tables
 
 
-def extract_document(doc: Document, engine: str = "rules", llm: Any = None, *, use_cache: bool = True) -> Report:
-    """Read an ingested Document into a Report; ``engine`` rules | llm | auto (see ``xxgk.llm``)."""
-    if engine != "rules":
+def extract_document(doc: Document, engine: str = "rules", llm: Any = None, *, use_cache: bool = True, claims: bool = False) -> Report:
+    """Read an ingested Document into a Report; ``engine`` rules | llm | auto (see ``xxgk.llm``); ``claims``: the LLM reads the narrative's numbers."""
+    if engine != "rules" or claims:
         from .llm.run import aextract_document, run_sync
 
-        return run_sync(aextract_document(doc, engine, llm, use_cache=use_cache))  # type: ignore[arg-type]
+        return run_sync(aextract_document(doc, engine, llm, use_cache=use_cache, claims=claims))  # type: ignore[arg-type]
     meta = read_meta(doc)
     tables = parse_tables(doc, meta.year)
     sections = split_sections(doc, tables.table_lines)
@@ -47,14 +47,15 @@ def extract_document(doc: Document, engine: str = "rules", llm: Any = None, *, u
     return report
 
 
-def extract_file(path: str | Path, engine: str = "rules", llm: Any = None, *, use_cache: bool = True) -> Report:
+def extract_file(path: str | Path, engine: str = "rules", llm: Any = None, *, use_cache: bool = True, claims: bool = False) -> Report:
     """Ingest ``path`` and read it into a Report; raises an InputError naming the file on bad input.
 
     ``engine``: ``rules`` (default, offline), ``llm`` (the model reads every table) or ``auto`` (the model
     only for tables the rules engine could not read or that fail arithmetic). ``llm``: an
     ``xxgk.llm.LLMClient``, ``LLMSettings``, an endpoint name, or None for the configured endpoint.
+    ``claims``: the model also reads the numbers the narrative states (``report.extra["llm_claims"]``, for the checker).
     """
-    return extract_document(ingest(path), engine, llm, use_cache=use_cache)
+    return extract_document(ingest(path), engine, llm, use_cache=use_cache, claims=claims)
 
 
 def expand_inputs(items: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:

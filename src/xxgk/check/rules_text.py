@@ -1,5 +1,9 @@
 """Narrative against tables, by deterministic patterns: N1 numbers and percentages, N2 zero-claims,
-N3 信息处理费, N4 flow sentences, N5 years and self-reference, N6 unfilled placeholders."""
+N3 信息处理费, N4 flow sentences, N5 years and self-reference, N6 unfilled placeholders.
+
+Claims read by the LLM (``xxgk.llm.claims``, already verified against the source text) arrive as data
+in ``report.extra["llm_claims"]``; N1/N2/N4 judge them alongside the patterns' own, deduplicated.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from functools import lru_cache
 from .. import template as T
 from ..models import Report
 from ..parse.numbers import normalize
-from .base import CellRef, Ctx, Hit, close, num, ref, table_format
+from .base import CellRef, Ctx, Hit, close, label_of, num, ref, table_format
 from .rules_table import b_compressed
 
 _GAP = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
@@ -98,6 +102,75 @@ class Claim:
     quote: str
     section: str
     percent: str | None = None
+    via: str = "rules"  # "llm": read by the model (xxgk.llm.claims) and verified against the text
+
+
+# The rule a claim's target belongs to (N4 for flow quantities); table cells ("table_b.new.total") are N1.
+RULE_OF: dict[str, str] = {target: rule for rule, target, _, _ in CLAIMS}
+# LLM claims of zero on these targets are N2's (未收到申请, 未发生复议诉讼, 未制发规范性文件).
+ZERO_TARGETS = ("new", "review", "litigation", "table_a.normative_docs.issued", "table_a.normative_docs.made")
+LLM_NOTE = "（此说法由 LLM 从正文读出，原文已核对）"
+
+
+def llm_claims(report: Report) -> tuple[Claim, ...]:
+    """The LLM's verified claims stored on the report (``extra["llm_claims"]``); malformed entries are skipped."""
+    raw = report.extra.get("llm_claims")
+    if not isinstance(raw, list):
+        return ()
+    out: list[Claim] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        target, value, quote, section = item.get("target"), item.get("value"), item.get("quote"), item.get("section")
+        if not isinstance(target, str) or not isinstance(quote, str) or not isinstance(section, str):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not target_known(target):
+            continue
+        percent = item.get("percent")
+        out.append(
+            Claim(
+                RULE_OF.get(target, "N1"),
+                target,
+                float(value),
+                bool(item.get("strict", False)),
+                quote,
+                section,
+                str(percent) if isinstance(percent, (int, float, str)) and not isinstance(percent, bool) else None,
+                via="llm",
+            )
+        )
+    return tuple(out)
+
+
+def all_claims(report: Report, key: str, text: str) -> list[Claim]:
+    """A section's pattern claims, then the LLM's claims for it that the patterns did not already make."""
+    own = list(section_claims(key, text))
+    seen: list[Claim] = list(own)
+    for c in llm_claims(report):
+        if c.section != key:
+            continue
+        q = flat(c.quote)
+        if any(close(d.value, c.value) and (d.target == c.target or flat(d.quote) in q or q in flat(d.quote)) for d in seen):
+            continue
+        seen.append(c)
+        own.append(c)
+    return own
+
+
+def target_known(target: str) -> bool:
+    """A named quantity (TARGET_NAMES) or a cell ``table.row.column``."""
+    if target in TARGET_NAMES:
+        return True
+    parts = target.split(".")
+    return len(parts) == 3 and parts[0] in ("table_a", "table_b", "table_c")
+
+
+def target_name(report: Report, target: str) -> str:
+    """The Chinese name of a claim's target."""
+    if target in TARGET_NAMES:
+        return TARGET_NAMES[target]
+    table, row, column = target.split(".")
+    return label_of(table, row, column, table_format(report, getattr(report.tables[table], "format", None)))
 
 
 def _number(s: str) -> float:
@@ -136,6 +209,12 @@ def _sum(report: Report, table: str, cells: list[tuple[str, str]]) -> tuple[floa
 
 def target_values(report: Report, target: str) -> list[tuple[float, list[CellRef]]]:
     """What the tables say for a claim's target: the acceptable values with their cells (empty: not assessable)."""
+    if target not in TARGET_NAMES:
+        if not target_known(target):
+            return []
+        table, row, column = target.split(".")
+        one = _sum(report, table, [(row, column)])
+        return [one] if one is not None else []
     tb = report.table_b
     fmt = table_format(report, tb.format)
     b = lambda *rows: _sum(report, "table_b", [(r, "total") for r in rows])  # noqa: E731
@@ -185,18 +264,21 @@ def _numbers(ctx: Ctx, rule: str) -> list[Hit]:
     hits: list[Hit] = []
     bases: list[float] | None = None
     for key, text in _narrative(report):
-        for c in section_claims(key, text):
+        for c in all_claims(report, key, text):
             if c.rule != rule and not (rule == "N1" and c.percent is not None):
                 continue
+            if c.via == "llm" and c.value == 0 and c.target in ZERO_TARGETS:
+                continue  # N2's
             options = target_values(report, c.target)
             if not options:
                 continue
-            name = TARGET_NAMES[c.target]
+            name = target_name(report, c.target)
+            via = {"via": "llm"} if c.via == "llm" else {}
             if c.rule == rule and not any(close(c.value, v) for v, _ in options):
                 cells = tuple(r for _, refs in options[:1] for r in refs)
                 table = "或".join(dict.fromkeys(num(v) for v, _ in options))
                 hits.append(
-                    Hit(c.rule, "mismatch" if c.strict else "mismatch_scope", {"quote": c.quote, "name": name, "table": table}, cells, section=key)
+                    Hit(c.rule, "mismatch" if c.strict else "mismatch_scope", {"quote": c.quote, "name": name, "table": table, **via}, cells, section=key)
                 )
             if rule == "N1" and c.percent is not None:
                 if bases is None:
@@ -204,7 +286,7 @@ def _numbers(ctx: Ctx, rule: str) -> list[Hit]:
                         v for v, _ in target_values(report, "received")[1:]
                     ]
                 if bases and not _percent_ok(c.value, c.percent, bases):
-                    hits.append(Hit("N1", "percent", {"quote": f"{c.quote}（{c.percent}%）", "bases": "、".join(num(b) for b in bases)}, section=key))
+                    hits.append(Hit("N1", "percent", {"quote": f"{c.quote}（{c.percent}%）", "bases": "、".join(num(b) for b in bases), **via}, section=key))
     return hits
 
 
@@ -231,12 +313,35 @@ def n2_zero_claims(ctx: Ctx) -> list[Hit]:
                 hits.extend(_no_cases(report, key, clause, strict))
             if NO_NORMATIVE.search(clause):
                 hits.extend(_no_normative(report, key, clause))
+    hits.extend(_llm_zero_claims(report))
     fee = _stated_fee(report)
     if fee is not None and fee[0] > 0:
         for key, text in _narrative(report):
             for clause in _clauses(text):
                 if NO_FEE.search(clause) and not FEE_AMOUNT.search(clause) and ("未收取" in clause or "不存在" in clause or "没有" in clause):
                     hits.append(Hit("N2", "fee", {"quote": clause, "fee": num(fee[0]), "fee_quote": fee[1]}, section=key))
+    return hits
+
+
+def _llm_zero_claims(report: Report) -> list[Hit]:
+    """N2 for the LLM's zero claims that the patterns did not read (their clause matched no N2 pattern)."""
+    hits: list[Hit] = []
+    for c in llm_claims(report):
+        if c.value != 0 or c.target not in ZERO_TARGETS:
+            continue
+        q = flat(c.quote)
+        found: list[Hit] = []
+        if c.target == "new" and not NO_REQUESTS.search(q):
+            for v, refs in target_values(report, "new")[:1]:
+                if v > 0:
+                    found.append(Hit("N2", "requests" if c.strict else "requests_scope", {"quote": c.quote, "value": num(v)}, tuple(refs), section=c.section))
+        elif c.target in ("review", "litigation") and not (NO_CASES.search(q) and not NO_CASES_EXCEPT.search(q)):
+            word = "行政复议" if c.target == "review" else "行政诉讼"
+            found.extend(_no_cases(report, c.section, q if word[2:] in q else f"{q}（{word}）", c.strict))
+        elif c.target.startswith("table_a.") and not NO_NORMATIVE.search(q):
+            found.extend(_no_normative(report, c.section, c.quote))
+        for h in found:
+            hits.append(Hit(h.rule, h.key, {**h.params, "quote": c.quote, "via": "llm"}, h.cells, h.kind, h.section))
     return hits
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from ..models import Report
 from .base import SEVERITY_ORDER, Ctx, Finding
 from .catalogue import RULES, render
+from .rules_text import LLM_NOTE
 
 _AGENCY_NOISE = re.compile(r"[\s\W_]+")
 
@@ -66,6 +67,8 @@ def check_report(report: Report, prior: Report | None = None, rules: Iterable[st
             continue
         for hit in rule.check(ctx):
             f = render(hit)
+            if hit.params.get("via") == "llm":
+                f.message += LLM_NOTE  # the claim was read by the LLM (verified against the text), not by a pattern
             if f.section:
                 f.where = _section_where(report, f.section) or f.where
             findings.append(f)

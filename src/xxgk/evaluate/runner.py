@@ -232,6 +232,9 @@ def compare(suite: Suite, result: SuiteResult, baseline: dict[str, float] | None
             v.failures.append(f"{suite.name}: 指标 {k} 没有结果 (metric missing)")
             v.rows.append((k, float("nan"), thr, base, "missing"))
             continue
+        # Baselines are stored rounded to 6 places: compare at that precision, or an
+        # unchanged run (0.99815668 vs stored 0.998157) would count as a regression.
+        value = round(value, 6)
         if thr is not None and ((value > thr) if lower else (value < thr)):
             status = "below threshold"
             v.failures.append(f"{suite.name}: {k} = {value:.4g}，{'高于上限' if lower else '低于阈值'} {thr:.4g}")

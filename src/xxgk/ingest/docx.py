@@ -179,14 +179,45 @@ def body_blocks(container: etree._Element) -> list[Block]:
     return blocks
 
 
+def _main_body(data: bytes) -> etree._Element | None:
+    """``<w:body>`` of the main document part, read as python-docx reads it (its package reader and
+    XML parser) without loading the other parts: styles.xml alone is often hundreds of kB, and
+    parsing it took most of the time of opening a .docx. None when anything is unusual; the
+    caller then opens the file with python-docx as before (and gets its errors)."""
+    import docx  # noqa: F401  (registers python-docx's element classes with its XML parser)
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.pkgreader import PackageReader
+    from docx.oxml.document import CT_Document
+    from docx.oxml.parser import parse_xml
+
+    reader = PackageReader.from_file(io.BytesIO(data))  # zip, content types, relationship graph
+    pkg_rels = [srel for source, srel in reader.iter_srels() if source == "/"]
+    main = [srel for srel in pkg_rels if srel.reltype == RT.OFFICE_DOCUMENT]
+    if len(main) != 1 or main[0].is_external or len({srel.rId for srel in pkg_rels}) != len(pkg_rels):
+        return None
+    for partname, content_type, _reltype, blob in reader.iter_sparts():
+        if partname == main[0].target_partname:
+            if content_type != CT.WML_DOCUMENT_MAIN:
+                return None
+            root = parse_xml(blob)
+            return root.body if isinstance(root, CT_Document) else None
+    return None
+
+
 def read_docx(path: str | Path, data: bytes) -> Document:
     """Read a .docx file into a one-page Document of lines and grids."""
     refuse_non_docx(path, data)
     import docx
 
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
-    except Exception as exc:  # python-docx raises several types for damaged packages
-        raise CorruptFile(f"文件已损坏或不是有效的 Word 文档 (cannot open .docx: {exc})", path) from exc
+        body = _main_body(data)
+    except Exception:  # a damaged package: python-docx below says what is wrong
+        body = None
+    if body is None:
+        try:
+            body = docx.Document(io.BytesIO(data)).element.body
+        except Exception as exc:  # python-docx raises several types for damaged packages
+            raise CorruptFile(f"文件已损坏或不是有效的 Word 文档 (cannot open .docx: {exc})", path) from exc
     blocks = body_blocks(body)
     return Document(path=str(path), kind="docx", pages=[Page(number=1, blocks=blocks)])

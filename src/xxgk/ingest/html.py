@@ -101,30 +101,60 @@ def _is_chrome(el: Tag) -> str | None:
     return None
 
 
+_DROP_SET = frozenset(DROP_TAGS)
+_NON_CONTENT_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+
+
+def _tags(root: Tag, skip: frozenset[str] = frozenset()) -> list[Tag]:
+    """The tags under ``root`` in document order, not descending into tags named in ``skip``."""
+    out: list[Tag] = []
+    stack = [iter(root.contents)]
+    while stack:
+        for child in stack[-1]:
+            if isinstance(child, Tag):
+                out.append(child)
+                if child.name not in skip:
+                    stack.append(iter(child.contents))
+                break
+        else:
+            stack.pop()
+    return out
+
+
 def remove_chrome(soup: BeautifulSoup) -> list[str]:
     """Remove scripts, navigation and other page chrome in place; the removed elements, described."""
-    for el in soup.find_all(string=lambda s: isinstance(s, (Comment, Declaration, Doctype, ProcessingInstruction))):
+    # comments, doctypes and the like, then non-content elements (one pass each, in document order)
+    for el in [d for d in soup.descendants if isinstance(d, _NON_CONTENT_STRINGS)]:
         el.extract()
-    for el in soup.find_all(DROP_TAGS):
-        if not el.decomposed:
-            el.decompose()
+    for el in [t for t in _tags(soup, _DROP_SET) if t.name in _DROP_SET]:
+        el.decompose()
     removed: list[str] = []
-    for el in soup.find_all(True):
-        if el.decomposed or el.name in ("html", "body"):
+    # pre-order: an element is judged before its descendants, which go with it when it is removed
+    stack = [list(soup.contents)[::-1]]
+    while stack:
+        if not stack[-1]:
+            stack.pop()
             continue
-        why = _is_chrome(el)
-        if why and not _is_protected(el, why):
-            removed.append(why)
-            el.decompose()
+        el = stack[-1].pop()
+        if not isinstance(el, Tag):
+            continue
+        if el.name not in ("html", "body"):
+            why = _is_chrome(el)
+            if why and not _is_protected(el, why):
+                removed.append(why)
+                el.decompose()
+                continue
+        stack.append(list(el.contents)[::-1])
     return removed
 
 
 def _own_rows(table: Tag) -> list[Tag]:
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    # the <tr>s of this table, not of tables nested in it
+    return [tr for tr in _tags(table, frozenset(("table",))) if tr.name == "tr"]
 
 
 def _own_cells(tr: Tag) -> list[Tag]:
-    return tr.find_all(["td", "th"], recursive=False)
+    return [c for c in tr.contents if isinstance(c, Tag) and c.name in ("td", "th")]
 
 
 def _span(value: object) -> int:
@@ -158,29 +188,40 @@ def cell_text(cell: Tag) -> str:
 
 def _is_layout(table: Tag, rows: list[Tag]) -> bool:
     """Whether a table is page layout (wraps tables, or whole paragraphs of text) rather than data."""
-    if table.find("table") is not None:
+    if any(isinstance(d, Tag) and d.name == "table" for d in table.descendants):
         return True
     cells = [c for tr in rows for c in _own_cells(tr)]
     if len(cells) <= 1:
         return True
     for c in cells:
-        blocks = c.find_all(["p", "div", "h1", "h2", "h3", "h4", "li", "br"])
-        if len(blocks) >= 2 and len(c.get_text(strip=True)) > LAYOUT_CELL_CHARS:
+        blocks = 0
+        for d in c.descendants:
+            if isinstance(d, Tag) and d.name in _LAYOUT_BLOCKS:
+                blocks += 1
+                if blocks >= 2:
+                    break
+        if blocks >= 2 and len(c.get_text(strip=True)) > LAYOUT_CELL_CHARS:
             return True
     return False
 
 
+_LAYOUT_BLOCKS = frozenset(("p", "div", "h1", "h2", "h3", "h4", "li", "br"))
+
+
 def compact(anchors: dict[tuple[int, int], str], spans: list[Span], n_rows: int, n_cols: int) -> Grid:
     """A Grid from anchor texts and spans, dropping rows and columns in which no cell starts."""
-    keep_r = [r for r in range(n_rows) if any((r, c) in anchors for c in range(n_cols))]
-    keep_c = [c for c in range(n_cols) if any((r, c) in anchors for r in range(n_rows))]
+    inside = [(r, c) for r, c in anchors if 0 <= r < n_rows and 0 <= c < n_cols]
+    rows_used = {r for r, _ in inside}
+    cols_used = {c for _, c in inside}
+    keep_r = [r for r in range(n_rows) if r in rows_used]
+    keep_c = [c for c in range(n_cols) if c in cols_used]
     new_r = {r: i for i, r in enumerate(keep_r)}
     new_c = {c: i for i, c in enumerate(keep_c)}
     rows = [[anchors.get((r, c), "") for c in keep_c] for r in keep_r]
     out: list[Span] = []
     for s in spans:
-        rs = sum(1 for r in keep_r if s.row <= r < s.row + s.rowspan)
-        cs = sum(1 for c in keep_c if s.col <= c < s.col + s.colspan)
+        rs = sum(1 for r in range(s.row, s.row + s.rowspan) if r in new_r)
+        cs = sum(1 for c in range(s.col, s.col + s.colspan) if c in new_c)
         if rs > 1 or cs > 1:
             out.append(Span(row=new_r[s.row], col=new_c[s.col], rowspan=rs, colspan=cs))
     return Grid(rows=rows, spans=out)

@@ -31,7 +31,7 @@ from . import ocr, scan
 
 LOW_CONFIDENCE = 0.9  # a word read with less is marked for a second opinion (the LLM engine in auto mode)
 CORRECTED_CONFIDENCE = 0.8  # a word whose letters were turned into digits
-PAGE_CACHE_VERSION = "page-1"
+PAGE_CACHE_VERSION = "page-7"  # the cached page holds OCR boxes only: layout changes need no bump
 
 # ---------------------------------------------------------------- workers
 
@@ -188,16 +188,23 @@ _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", 
                             "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "q": "9", "，": ",", "。": "."})
 _NUMBERISH = re.compile(r"^[0-9OoD〇QlI|iSsBZzgq,，.。]+$")
 _DIGITS = re.compile(r"^\d[\d,]*(\.\d+)?$")
+_STRAY = ".,，。·'`:：;；_-"
 _FOOTER = re.compile(r"^[—–\-－~一_=]+\s*\d{1,4}\s*[—–\-－~一_=]+$")
 
 
 def fix_digits(text: str, in_number_row: bool) -> str | None:
     """The number a token means when OCR put letters for digits (``1O`` → ``10``), else None.
 
-    A token of one letter (``O``) is taken as a digit only in a row that has other numbers.
+    ``in_number_row``: the token is among the values of a row of numbers; only there is a lone
+    letter (``O``) taken as a digit, or a speck beside a number (``0.``) dropped.
     """
     t = text.strip()
-    if not t or _DIGITS.match(t) or not _NUMBERISH.match(t):
+    if not t or _DIGITS.match(t):
+        return None
+    bare = t.strip(_STRAY)
+    if in_number_row and bare != t and _DIGITS.match(bare):
+        return bare  # a speck read as a dot or a comma beside a number: "0." → "0"
+    if not _NUMBERISH.match(t):
         return None
     if not any(c.isdigit() for c in t) and not (in_number_row and len(t) == 1 and t in "O〇oDQlI|"):
         return None
@@ -275,27 +282,66 @@ def _split_box(b: ocr.TextBox) -> list[_W]:
     return out
 
 
+def _clash(row: list[_W], w: _W) -> bool:
+    """Whether ``w`` overlaps a word of the row horizontally (then it is on another line)."""
+    return any(min(o.x1, w.x1) - max(o.x0, w.x0) > 0.3 * min(o.x1 - o.x0, w.x1 - w.x0) for o in row)
+
+
+def _overlap(a: list[_W], b: list[_W]) -> float:
+    top, bottom = max(min(w.top for w in a), min(w.top for w in b)), min(max(w.bottom for w in a), max(w.bottom for w in b))
+    return (bottom - top) / max(1.0, min(statistics.median(w.h for w in a), statistics.median(w.h for w in b)))
+
+
 def _group_rows(words: list[_W]) -> list[list[_W]]:
-    """Words grouped into rows: a word joins the row whose nearest word (in x) it overlaps most vertically."""
+    """Words grouped into rows, in two steps.
+
+    1. Tight rows: words whose vertical centres agree within a third of their height (the numbers
+       of a table row are printed on one baseline; a wrapped label's lines sit half a line off).
+    2. A row of numbers only joins the label line it overlaps most (the first line of a wrapped
+       label when it overlaps enough), so a label and its numbers make one line where they can.
+    """
     rows: list[list[_W]] = []
+    centres: list[float] = []
     for w in sorted(words, key=lambda w: (w.cy, w.x0)):
-        best, best_ov = None, 0.0
-        for r in rows[-12:]:
-            near = min(r, key=lambda o: abs((o.x0 + o.x1) / 2 - (w.x0 + w.x1) / 2))
-            ov = min(near.bottom, w.bottom) - max(near.top, w.top)
-            ov /= min(near.h, w.h)
-            # a word beside another in the row must not overlap it horizontally
-            clash = any(min(o.x1, w.x1) - max(o.x0, w.x0) > 0.3 * min(o.x1 - o.x0, w.x1 - w.x0) for o in r)
-            if ov > 0.5 and ov > best_ov and not clash:
-                best, best_ov = r, ov
-        if best is None:
+        best, best_gap = -1, float("inf")
+        for k in range(max(0, len(rows) - 15), len(rows)):
+            r = rows[k]
+            if abs(w.cy - centres[k]) > 0.3 * min(w.h, statistics.median(o.h for o in r)) or _clash(r, w):
+                continue
+            gap = min(max(o.x0 - w.x1, w.x0 - o.x1, 0.0) for o in r)
+            if gap < best_gap:
+                best, best_gap = k, gap
+        if best < 0:
             rows.append([w])
+            centres.append(w.cy)
         else:
-            best.append(w)
-    for r in rows:
-        r.sort(key=lambda w: w.x0)
-    rows.sort(key=lambda r: statistics.median(w.cy for w in r))
-    return rows
+            rows[best].append(w)
+            centres[best] = statistics.median(o.cy for o in rows[best])
+    order = sorted(range(len(rows)), key=lambda k: centres[k])
+    rows = [sorted(rows[k], key=lambda w: w.x0) for k in order]
+    merged: list[list[_W] | None] = list(rows)
+    for k, r in enumerate(rows):
+        if not all(_DIGITS.match(w.text) for w in r):
+            continue
+        options = []
+        for d in (-1, 1, -2, 2):
+            m = k + d
+            if 0 <= m < len(rows) and merged[m] is not None and m != k:
+                other = merged[m]
+                assert other is not None
+                if any(_DIGITS.match(w.text) for w in other) or max(w.x1 for w in other) > min(w.x0 for w in r):
+                    continue  # only a label line to the left of the numbers
+                ov = _overlap(r, other)
+                if ov >= (0.35 if d < 0 else 0.5):
+                    options.append((d > 0, -ov, m))
+        if options:
+            m = min(options)[2]
+            target = merged[m]
+            assert target is not None
+            target.extend(r)
+            target.sort(key=lambda w: w.x0)
+            merged[k] = None
+    return [r for r in merged if r]
 
 
 def _join(ws: list[_W]) -> str:
@@ -308,15 +354,26 @@ def _join(ws: list[_W]) -> str:
 
 def page_lines(res: PageOCR, scale: float, number: int, notes: list[str]) -> list[Line]:
     """The lines of an OCR'd page, boxes in points (``scale`` points per pixel)."""
-    words = [w for b in res.boxes if b.text.strip() for w in _split_box(b) if w.text.strip()]
+    boxes = [b for b in res.boxes if b.text.strip()]
+    med = statistics.median([b.bottom - b.top for b in boxes]) if boxes else 1.0
+    # specks of noise read as a character: far smaller than any printed character
+    specks = [b for b in boxes if b.bottom - b.top < 0.45 * med and b.x1 - b.x0 < 0.45 * med and b.score < LOW_CONFIDENCE]
+    # a vertical label (三、本年度办理结果 printed one character per line) is a line of its own
+    tall = [b for b in boxes if b.bottom - b.top > 2.2 * med and b.bottom - b.top > 2 * (b.x1 - b.x0)]
+    skip = {id(b) for b in specks + tall}
+    words = [w for b in boxes if id(b) not in skip for w in _split_box(b) if w.text.strip()]
+    rows = _group_rows(words) + [[_W(b.text, b.x0, b.top, b.x1, b.bottom, b.score)] for b in tall]
+    rows.sort(key=lambda r: statistics.median(w.cy for w in r))
     out: list[Line] = []
     height = res.height
-    for ws in _group_rows(words):
+    for ws in rows:
         numeric = sum(1 for w in ws if _DIGITS.match(w.text))
         fixed_words: list[Word] = []
-        for w in ws:
+        for i, w in enumerate(ws):
             text, conf = w.text, w.score
-            fixed = fix_digits(text, numeric >= 2)
+            # only among the values at the end of a row: "3." before "其他" is a label's numbering
+            among_values = numeric >= 2 and all(_NUMBERISH.match(o.text.strip(_STRAY) or "x") for o in ws[i:])
+            fixed = fix_digits(text, among_values)
             if fixed is not None:
                 notes.append(f"第{number}页：OCR“{text}”按数字读作“{fixed}” (OCR letters read as digits)")
                 text, conf = fixed, min(conf, CORRECTED_CONFIDENCE)
@@ -330,7 +387,9 @@ def page_lines(res: PageOCR, scale: float, number: int, notes: list[str]) -> lis
             )
         text = _join(ws)
         top, bottom = min(w.top for w in ws), max(w.bottom for w in ws)
-        if _FOOTER.match(text.replace(" ", "")) and (bottom < 0.1 * height or top > 0.9 * height):
+        in_margin = bottom < 0.1 * height or top > 0.9 * height
+        centred = abs((ws[0].x0 + ws[-1].x1) / 2 - res.width / 2) < 0.1 * res.width
+        if in_margin and (_FOOTER.match(text.replace(" ", "")) or (centred and re.fullmatch(r"\d{1,3}", text.replace(" ", "")))):
             notes.append(f"第{number}页：删除页码“{text}” (dropped page number)")
             continue
         out.append(

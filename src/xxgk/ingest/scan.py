@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, ImageSequence
 RENDER_DPI = 200  # PDF pages are rendered at this resolution for OCR
 MAX_SKEW = 6.0  # degrees searched for skew
 A4_WIDTH_PT = 595.28
+WHITE = 200.0  # after levelling, grey lighter than this is paper (a red seal reads ~215 in the red channel)
 
 
 @dataclass
@@ -78,9 +79,9 @@ def even_light(gray: np.ndarray) -> np.ndarray:
     bg = cv2.GaussianBlur(bg, (0, 0), 8)
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     out = gray.astype(np.float32) / np.maximum(bg, 1.0) * 255.0
-    # stretch: the darkest print to black
-    lo = float(np.percentile(out, 0.5))
-    out = (out - lo) * (255.0 / max(255.0 - lo, 1.0))
+    # stretch: the darkest print to black, faint marks (a red seal's trace, paper grain) to white
+    lo = min(float(np.percentile(out, 0.5)), 100.0)  # a page without dark print is not stretched
+    out = (out - lo) * (255.0 / max(WHITE - lo, 1.0))
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -140,7 +141,7 @@ def _rotate(gray: np.ndarray, angle: float, interp: int | None = None) -> np.nda
 
 
 def skew_angle(gray: np.ndarray) -> float:
-    """The page's skew in degrees (counter-clockwise positive), by the sharpest row projection."""
+    """The angle (degrees, counter-clockwise) that turns the page straight, by the sharpest row projection."""
     import cv2
 
     h, w = gray.shape
@@ -149,9 +150,9 @@ def skew_angle(gray: np.ndarray) -> float:
     _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
 
     def sharpness(a: float) -> float:
-        rot = _rotate(255 - ink, a, cv2.INTER_NEAREST)
+        rot = _rotate(255 - ink, a, cv2.INTER_LINEAR)
         prof = (255 - rot).sum(axis=1, dtype=np.float64)
-        return float(np.square(np.diff(prof)).sum())
+        return float(np.var(prof))  # straight lines of print: a peaky row profile
 
     best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.5), key=sharpness)
     fine = max(np.arange(best - 0.5, best + 0.51, 0.05), key=sharpness)

@@ -313,19 +313,36 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
 # ------------------------------------------------------------------ one report
 
 
-async def improve_report(report: Report, doc: Document, client: LLMClient, engine: Engine = "auto", use_cache: bool = True) -> Report:
-    """The report with the LLM's readings of the tables that need them; failures are noted, never raised."""
+async def improve_report(
+    report: Report, doc: Document, client: LLMClient, engine: Engine = "auto", use_cache: bool = True, claims: bool = False
+) -> Report:
+    """The report with the LLM's readings of the tables that need them; failures are noted, never raised.
+
+    First the outline: when the rules split has sections missing or inferred, the model names the headings
+    (``xxgk.llm.sections``). With ``claims`` the narrative's numbers are read too (``xxgk.llm.claims``).
+    """
     if engine == "rules":
         return report
+    from .claims import apply_claims, claims_step
+    from .sections import apply_sections, sections_step
+
     usage = Usage()
     token = current_usage.set(usage)
     try:
+        sections = await sections_step(client, doc, report, use_cache)
+        if sections is not None:
+            report = apply_sections(report, sections, client.settings.model)
         jobs: list[tuple[str, list[str]]] = []
         for name in TABLES:
             reasons = needs_llm(report, name) if engine == "auto" else ["engine=llm"]
             if reasons:
                 jobs.append((name, reasons))
-        outcomes = await asyncio.gather(*(process_table(client, doc, report, n, r, engine, use_cache) for n, r in jobs))
+        steps: list[Any] = [process_table(client, doc, report, n, r, engine, use_cache) for n, r in jobs]
+        if claims:
+            steps.append(claims_step(client, report, use_cache))
+        results = await asyncio.gather(*steps)
+        outcomes: list[TableOutcome] = list(results[: len(jobs)])
+        claims_outcome = results[len(jobs)] if claims else None
     finally:
         current_usage.reset(token)
     out = report.model_copy(deep=True)
@@ -338,12 +355,20 @@ async def improve_report(report: Report, doc: Document, client: LLMClient, engin
         if o.error and o.task != "skipped":
             errors.append({"table": o.table, "error": o.error})
             out.notes.append(f"{T.TABLE_NAMES[o.table]}的 LLM 步骤失败，保留规则引擎结果 (LLM step failed, rules result kept)：{o.error}")
+    if sections is not None and sections.error:
+        errors.append({"table": "sections", "error": sections.error})
+    if claims_outcome is not None:
+        apply_claims(out, claims_outcome, client.settings.model)
+        if claims_outcome.error:
+            errors.append({"table": "claims", "error": claims_outcome.error})
     out.extra["llm"] = {
         "engine": engine,
         "endpoint": client.settings.name,
         "model": client.settings.model,
         "mode": client.settings.mode,
         "tables": {o.table: o.summary() for o in outcomes},
+        **({"sections": sections.summary()} if sections is not None else {}),
+        **({"claims": claims_outcome.summary()} if claims_outcome is not None else {}),
         "usage": usage.model_dump(exclude_none=True),
         **({"errors": errors} if errors else {}),
     }

@@ -36,6 +36,15 @@ def make_client(llm: LLMArg = None, *, use_cache: bool = True, concurrency: int 
     return LLMClient(settings, use_cache=use_cache)
 
 
+async def _improve(report: Report, doc: Document, client: LLMClient, engine: Engine, use_cache: bool, claims: bool) -> Report:
+    """The LLM steps for one document: the engine's (outline, tables, claims), or only the claims under ``rules``."""
+    if engine == "rules":
+        from .claims import aread_claims
+
+        return await aread_claims(report, client, use_cache) if claims else report
+    return await improve_report(report, doc, client, engine, use_cache=use_cache, claims=claims)
+
+
 def client_for(engine: str, llm: LLMArg, *, use_cache: bool = True, concurrency: int | None = None) -> LLMClient | None:
     """The client an engine needs: None for ``rules`` (and for ``auto`` when nothing is configured)."""
     if engine not in ENGINES:
@@ -69,18 +78,20 @@ def run_sync(coro: Coroutine[Any, Any, R]) -> R:
     return box["value"]  # type: ignore[no-any-return]
 
 
-async def aextract_document(doc: Document, engine: Engine = "auto", llm: LLMArg = None, *, use_cache: bool = True) -> Report:
-    """The rules engine's Report, improved by the LLM where the engine asks for it."""
+async def aextract_document(doc: Document, engine: Engine = "auto", llm: LLMArg = None, *, use_cache: bool = True, claims: bool = False) -> Report:
+    """The rules engine's Report, improved by the LLM where the engine asks for it (``claims``: also read the narrative's numbers)."""
     from ..pipeline import extract_document
 
     report = await asyncio.to_thread(extract_document, doc)
     client = client_for(engine, llm, use_cache=use_cache)
+    if client is None and claims:
+        client = make_client(llm, use_cache=use_cache)  # the claims need an endpoint: a ConfigError names what is missing
     if client is None:
         if engine == "auto":
             report.notes.append(NO_ENDPOINT_NOTE)
         return report
     try:
-        return await improve_report(report, doc, client, engine, use_cache=use_cache)
+        return await _improve(report, doc, client, engine, use_cache, claims)
     finally:
         await client.aclose()  # its HTTP connections belong to this event loop
 
@@ -93,12 +104,18 @@ async def aextract_files(
     use_cache: bool = True,
     concurrency: int | None = None,
     on_result: Callable[[Path, Report | XxgkError], None] | None = None,
+    claims: bool = False,
 ) -> tuple[list[tuple[Path, Report | XxgkError]], Usage]:
-    """Extract a batch; LLM calls run concurrently (at most ``concurrency`` at once). Bad files do not stop it."""
+    """Extract a batch; LLM calls run concurrently (at most ``concurrency`` at once). Bad files do not stop it.
+
+    ``claims``: also have the model read the narrative's numbers for the checker (needs an endpoint, any engine).
+    """
     from ..ingest import ingest
     from ..pipeline import extract_document
 
     client = client_for(engine, llm, use_cache=use_cache, concurrency=concurrency)
+    if client is None and claims:
+        client = make_client(llm, use_cache=use_cache, concurrency=concurrency)
     total = Usage()
 
     in_flight = asyncio.Semaphore(max(4, 2 * (client.settings.concurrency if client else 2)))  # bound memory on big batches
@@ -115,7 +132,7 @@ async def aextract_files(
                 if engine == "auto":
                     report.notes.append(NO_ENDPOINT_NOTE)
             else:
-                report = await improve_report(report, doc, client, engine, use_cache=use_cache)
+                report = await _improve(report, doc, client, engine, use_cache, claims)
                 total.add(Usage.model_validate(report.extra["llm"]["usage"]))
             result: Report | XxgkError = report
         except XxgkError as e:
@@ -141,9 +158,10 @@ def extract_files(
     use_cache: bool = True,
     concurrency: int | None = None,
     on_result: Callable[[Path, Report | XxgkError], None] | None = None,
+    claims: bool = False,
 ) -> tuple[list[tuple[Path, Report | XxgkError]], Usage]:
     """Sync form of ``aextract_files``: ``(path, Report or error)`` in input order, and the run's usage."""
-    return run_sync(aextract_files(paths, engine, llm, use_cache=use_cache, concurrency=concurrency, on_result=on_result))
+    return run_sync(aextract_files(paths, engine, llm, use_cache=use_cache, concurrency=concurrency, on_result=on_result, claims=claims))
 
 
 __all__ = ["ENGINES", "aextract_document", "aextract_files", "client_for", "extract_files", "make_client", "run_sync"]

@@ -205,7 +205,14 @@ def _preamble_agency(text: str) -> str | None:
 
 def _signature(lines: list[Line], limit: int = 8) -> tuple[str | None, date | None]:
     """Agency and date from the closing lines: an agency name on a line, a date on the next."""
-    tail = [clean_line(ln.text) for ln in lines if clean_line(ln.text)][-limit:]
+    tail: list[str] = []  # the last ``limit`` non-empty lines, cleaned
+    for ln in reversed(lines):
+        if len(tail) >= limit:
+            break
+        t = clean_line(ln.text)
+        if t:
+            tail.append(t)
+    tail.reverse()
     for i in range(len(tail) - 1, -1, -1):
         t = tail[i].strip("()（） ")
         d = parse_date(t)

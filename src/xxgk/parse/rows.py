@@ -10,6 +10,7 @@ Every input kind ends up here in one shape, so the table parser has one algorith
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ class Row:
     grid: int | None = None  # id of the grid the row belongs to
     box: Box | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # the row's label/values split, computed once by ``tables.row_values`` (rows are not changed once built)
+    values: object = field(default=None, init=False, repr=False, compare=False)
 
 
 _NUMERIC = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
@@ -106,11 +109,15 @@ def _line_row(line: Line) -> Row:
     return Row("text", toks, line.text, line.index, line.page, box=line.box)
 
 
+_LABEL_TRANS = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', "、": ".", "，": ",", "：": ":"})
+
+
+@functools.lru_cache(maxsize=16384)
 def label_key(text: str) -> str:
     """Normalise a label for matching: NFKC, no spaces, unified brackets, quotes and list marks."""
     t = normalize(text)
     t = t.replace(" ", "")
-    t = t.translate(str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "＂": '"', "、": ".", "，": ",", "：": ":"}))
+    t = t.translate(_LABEL_TRANS)
     t = t.replace("其它", "其他")
     return t
 

@@ -10,8 +10,10 @@ are left out of section text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -97,18 +99,43 @@ def _nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
+_KEPT: dict[str, str] = {}  # char -> its NFKC form without ignored characters (memo of _key's inner loop)
+
+
+def _kept(ch: str) -> str:
+    k = _KEPT.get(ch)
+    if k is None:
+        k = _KEPT[ch] = "".join(c for c in _nfkc(ch) if c not in _IGNORED and not c.isspace())
+    return k
+
+
 def _key(s: str) -> tuple[str, list[int]]:
     """Comparison form of ``s`` (NFKC, no spaces/punctuation) and, per kept char, its offset in ``s``."""
     out: list[str] = []
     pos: list[int] = []
+    kept = _KEPT
     for i, ch in enumerate(s):
-        n = _nfkc(ch)
-        for c in n:
-            if c in _IGNORED or c.isspace():
-                continue
-            out.append(c)
-            pos.append(i)
+        k = kept.get(ch)
+        if k is None:
+            k = _kept(ch)
+        if k:
+            out.append(k)
+            pos.extend([i] * len(k))
     return "".join(out), pos
+
+
+def _key_longer(s: str, limit: int) -> bool:
+    """Whether ``_key(s)[0]`` is longer than ``limit`` (stops counting as soon as it is)."""
+    n = 0
+    kept = _KEPT
+    for ch in s:
+        k = kept.get(ch)
+        if k is None:
+            k = _kept(ch)
+        n += len(k)
+        if n > limit:
+            return True
+    return False
 
 
 _NAME_KEYS: list[tuple[str, list[str]]] = [(s.key, [_key(n)[0] for n in s.names]) for s in SECTIONS]
@@ -123,29 +150,91 @@ def _ratio(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+# Every label key with its character counts, for cheap upper bounds on the difflib ratio: the ratio is
+# 2*M/(len(a)+len(b)) with M matched characters, and M is at most the shorter length and at most the
+# multiset intersection of the two strings (difflib's own real_quick_ratio / quick_ratio bounds).
+_NAME_COUNTS: list[tuple[int, str, int, dict[str, int]]] = [
+    (i, n, len(n), dict(Counter(n))) for i, (_, names) in enumerate(_NAME_KEYS) for n in names if n
+]
+
+_NAME_INDEX: dict[str, int] = {}  # name -> first section having it
+_NAME_CHARS: dict[str, list[tuple[int, int]]] = {}  # char -> (entry of _NAME_COUNTS, count in that name)
+for _ni, (_i, _n, _, _counts) in enumerate(_NAME_COUNTS):
+    _NAME_INDEX.setdefault(_n, _i)
+    for _ch, _c in _counts.items():
+        _NAME_CHARS.setdefault(_ch, []).append((_ni, _c))
+
+
+def _shared(key: str) -> list[int]:
+    """Per entry of ``_NAME_COUNTS``: how many characters ``key`` shares with the name (as multisets)."""
+    shared = [0] * len(_NAME_COUNTS)
+    for ch, cc in Counter(key).items():
+        for ni, nc in _NAME_CHARS.get(ch, ()):
+            shared[ni] += cc if cc < nc else nc
+    return shared
+
+
+@functools.lru_cache(maxsize=8192)
 def _best(title_key: str) -> tuple[int, float]:
     """Index of the section whose label or variant is closest to ``title_key``, and the ratio."""
     best_i, best_r = -1, 0.0
-    for i, (_, names) in enumerate(_NAME_KEYS):
-        for n in names:
-            r = _ratio(title_key, n)
-            if r > best_r:
-                best_i, best_r = i, r
+    if not title_key:
+        return best_i, best_r
+    exact = _NAME_INDEX.get(title_key)
+    if exact is not None:  # ratio 1.0 only for equal strings: the first section with this name wins
+        return exact, 1.0
+    # The answer is the first name (in _NAME_COUNTS order) with the highest ratio. difflib's ratio is
+    # at most 2*shared/(len(a)+len(b)) (its quick_ratio bound), so names are tried from the highest
+    # bound down and the search stops when no name left can beat (or tie earlier than) the best.
+    la = len(title_key)
+    shared = _shared(title_key)
+    bounds = [2.0 * shared[ni] / (la + e[2]) for ni, e in enumerate(_NAME_COUNTS)]
+    best_ni = -1
+    for ni in sorted(range(len(bounds)), key=bounds.__getitem__, reverse=True):
+        bound = bounds[ni]
+        if bound < best_r:
+            break
+        if bound == best_r and (best_ni < 0 or ni > best_ni):
+            continue
+        r = SequenceMatcher(None, title_key, _NAME_COUNTS[ni][1], autojunk=False).ratio()
+        if r > best_r or (r == best_r and best_ni >= 0 and ni < best_ni):
+            best_ni, best_r = ni, r
+    if best_ni >= 0:
+        best_i = _NAME_COUNTS[best_ni][0]
     return best_i, best_r
 
 
-def _glued(title: str) -> tuple[int, float, int] | None:
+def _glued(title: str, key: tuple[str, list[int]] | None = None) -> tuple[int, float, int] | None:
     """A label at the start of ``title`` followed by body text: (section, ratio, end offset in title)."""
-    tkey, tpos = _key(title)
+    tkey, tpos = key if key is not None else _key(title)
     best: tuple[int, float, int] | None = None
-    for i, (_, names) in enumerate(_NAME_KEYS):
-        for n in names:
-            if len(n) < 4:
+    for i, n, ln, n_counts in _NAME_COUNTS:
+        if ln < 4:
+            continue
+        lo, hi = max(4, ln - 2), min(len(tkey) - 1, ln + 2)
+        if lo > hi:
+            continue
+        # characters of tkey[:length] shared with n (multiset), kept up to date as length grows
+        pref: dict[str, int] = {}
+        inter = 0
+        for ch in tkey[: lo - 1]:
+            k = pref.get(ch, 0)
+            if k < n_counts.get(ch, 0):
+                inter += 1
+            pref[ch] = k + 1
+        for length in range(lo, hi + 1):
+            ch = tkey[length - 1]
+            k = pref.get(ch, 0)
+            if k < n_counts.get(ch, 0):
+                inter += 1
+            pref[ch] = k + 1
+            # upper bound of the ratio (see _ratio_bounded): skip what cannot qualify or beat the best
+            bound = 2.0 * inter / (length + ln)
+            if bound < _GLUED_MIN or (best is not None and bound <= best[1]):
                 continue
-            for length in range(max(4, len(n) - 2), min(len(tkey) - 1, len(n) + 2) + 1):
-                r = _ratio(tkey[:length], n)
-                if r >= _GLUED_MIN and (best is None or r > best[1]):
-                    best = (i, r, tpos[length - 1] + 1)
+            r = _ratio(tkey[:length], n)
+            if r >= _GLUED_MIN and (best is None or r > best[1]):
+                best = (i, r, tpos[length - 1] + 1)
     if best is None:
         return None
     rest_key = _key(title[best[2] :])[0]
@@ -183,7 +272,8 @@ def heading_match(text: str, next_text: str | None = None) -> HeadingMatch | Non
             if i < 0 or r < _NUMBERED_MIN_IN_ORDER:
                 return None
             return HeadingMatch(SECTIONS[i].key, number, (prefix + nxt).strip(), "", r, 2)
-        tkey = _key(title)[0]
+        title_key = _key(title)
+        tkey = title_key[0]
         if not tkey or tkey[0].isdigit():
             return None
         i, r = _best(tkey)
@@ -194,7 +284,7 @@ def heading_match(text: str, next_text: str | None = None) -> HeadingMatch | Non
             i2, r2 = _best(tkey + _key(nxt)[0])
             if r2 >= _NUMBERED_MIN and r2 > r + 0.05 and r2 > 0.9:
                 return HeadingMatch(SECTIONS[i2].key, number, (t + nxt).strip(), "", r2, 2)
-        g = _glued(title) if r < 1.0 else None
+        g = _glued(title, title_key) if r < 1.0 else None
         if g is not None and g[1] > r:
             # "五、存在的主要问题及改进情况我局…": the heading, then its first sentence
             gi, gr, end = g
@@ -208,6 +298,8 @@ def heading_match(text: str, next_text: str | None = None) -> HeadingMatch | Non
     cm = re.search(r"[:：]", t)
     head, colon, rest = (t[: cm.start()].strip(), cm.group(), t[cm.end() :]) if cm else (t, "", "")
     if not head or head[-1] in "、，,；;" or (not colon and head[-1] in "。."):
+        return None
+    if _key_longer(head, _MAX_NAME + 4):
         return None
     tkey = _key(head)[0]
     if not tkey or len(tkey) > _MAX_NAME + 4:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import template as T
 from ..document import Document
-from ..models import Cell, CellState, Location, Source, TableA, TableB, TableC
+from ..models import Box, Cell, CellState, Location, Source, TableA, TableB, TableC
 from ..template import FormatId
 from .numbers import normalize, parse_cell
 from .rows import Row, Tok, has_cjk, is_numeric, label_key, rows_of
@@ -69,6 +69,12 @@ B_ORDER: tuple[str, ...] = (
 _B_CORES: dict[str, str] = {
     r.key: _PREFIX.sub("", label_key(r.row.label)) for r in (*T.TABLE_B["2021"], T.B_OTHER_COMBINED)
 }
+_B_ANY_WORD = re.compile("|".join(re.escape(w) for words in B_KEYWORDS.values() for w in words))
+_B_CHAR_INDEX: dict[str, list[tuple[int, int]]] = defaultdict(list)  # char -> (core index, count in core)
+for _ti, _core in enumerate(_B_CORES.values()):
+    for _ch, _n in Counter(_core).items():
+        _B_CHAR_INDEX[_ch].append((_ti, _n))
+_B_CHAR_INDEX = dict(_B_CHAR_INDEX)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,9 +83,10 @@ def match_b_row(text: str) -> str | None:
     k = label_key(text)
     if not k or not has_cjk(k):
         return None
-    for key, words in B_KEYWORDS.items():
-        if any(w in k for w in words):
-            return key
+    if _B_ANY_WORD.search(k):  # one scan for all keywords, then the first row (in order) they name
+        for key, words in B_KEYWORDS.items():
+            if any(w in k for w in words):
+                return key
     if _OTHER_OTHER.search(k) and len(k) <= 12:
         return "other_other"
     if _OTHER_COMBINED.search(k):
@@ -90,10 +97,18 @@ def match_b_row(text: str) -> str | None:
     core = _PREFIX.sub("", k)
     if 5 <= len(core) <= 45:
         best, best_ratio = None, 0.8
-        for key, target in _B_CORES.items():
-            m = difflib.SequenceMatcher(None, core, target)
-            if m.real_quick_ratio() >= best_ratio and m.quick_ratio() >= best_ratio:
-                r = m.ratio()
+        # characters core shares with each target (multiset), for difflib's quick_ratio bound
+        shared = [0] * len(_B_CORES)
+        for ch, cc in Counter(core).items():
+            for ti, tc in _B_CHAR_INDEX.get(ch, ()):
+                shared[ti] += cc if cc < tc else tc
+        for ti, (key, target) in enumerate(_B_CORES.items()):
+            # difflib's real_quick_ratio and quick_ratio bounds, computed without building a matcher
+            total = len(core) + len(target)
+            if 2.0 * min(len(core), len(target)) / total < best_ratio:
+                continue
+            if 2.0 * shared[ti] / total >= best_ratio:
+                r = difflib.SequenceMatcher(None, core, target).ratio()
                 if r >= best_ratio:
                     best, best_ratio = key, r
         return best
@@ -117,10 +132,16 @@ def match_a_row(text: str) -> str | None:
     k = label_key(text)
     if k.endswith("规章") and len(k) <= 4:
         return "rules"
+    if len(k) > _A_MAX_LEN or not _A_ANY_WORD.search(k):
+        return None
     for key, words in A_KEYWORDS.items():
         if any(w in k for w in words) and len(k) <= len(words[0]) + 6:
             return key
     return None
+
+
+_A_ANY_WORD = re.compile("|".join(re.escape(w) for words in A_KEYWORDS.values() for w in words))
+_A_MAX_LEN = max(len(words[0]) + 6 for words in A_KEYWORDS.values())
 
 
 A_FORMAT_HINTS: dict[FormatId, tuple[str, ...]] = {
@@ -143,6 +164,7 @@ class Values:
     row: Row
 
 
+@functools.lru_cache(maxsize=8192)
 def _value_like(text: str) -> bool:
     if not text:
         return False
@@ -158,7 +180,14 @@ _TEXT_VALUE = re.compile(
 
 
 def row_values(row: Row) -> Values:
-    """Split a row into its label and its values."""
+    """Split a row into its label and its values (once per row; the parsers call this in several passes)."""
+    v = row.values
+    if v is None:
+        v = row.values = _row_values(row)
+    return v  # type: ignore[return-value]
+
+
+def _row_values(row: Row) -> Values:
     toks = [t for t in row.toks if not t.covered]
     if row.kind in ("grid", "cells"):
         last_label = -1
@@ -240,8 +269,54 @@ def _src(doc: Document, row: Row, tok: Tok | None) -> Source:
     return Source(file=doc.path, page=row.page, line=row.line, box=tok.box if tok else None, engine="rules")
 
 
+@functools.lru_cache(maxsize=8192)
+def _parsed(text: str) -> Cell:
+    """``parse_cell(text)`` without a source; shared, never changed: callers get copies."""
+    return parse_cell(text)
+
+
 def _cell(doc: Document, row: Row, tok: Tok | None) -> Cell:
-    return parse_cell(tok.text if tok else "", _src(doc, row, tok))
+    cell = _parsed(tok.text if tok else "").model_copy(update={"source": _src(doc, row, tok)})
+    conf = _ocr_confidence(doc, row, tok)
+    if conf is not None:  # read by OCR: keep its confidence, and say so in the source
+        cell.confidence = conf
+        if cell.source is not None:
+            cell.source.engine = "ocr"
+    return cell
+
+
+_OCR_WORDS: list[tuple[Document, dict[tuple[int, str, Box], float]]] = []  # the last document's OCR words
+
+
+def _ocr_confidence(doc: Document, row: Row, tok: Tok | None) -> float | None:
+    """The OCR confidence of the word a token came from (None: not OCR'd)."""
+    if tok is None or tok.box is None or row.kind != "words":
+        return None
+    if not _OCR_WORDS or _OCR_WORDS[0][0] is not doc:
+        index = {(ln.index, w.text, w.box): w.confidence for ln in doc.lines() for w in ln.words if w.confidence is not None}
+        _OCR_WORDS[:] = [(doc, index)]
+    return _OCR_WORDS[0][1].get((row.line, tok.text, tok.box))
+
+
+OCR_LOW_CONFIDENCE = 0.9  # below this an OCR'd cell is marked for a second reading (the LLM in auto mode)
+
+
+def _mark_ocr_doubts(table: TableA | TableB | TableC) -> None:
+    """Lower a table's confidence when OCR'd cells are doubtful: read with low confidence, or blank
+    beside OCR'd numbers in the same row (a number OCR did not see)."""
+    low: list[str] = []
+    for rk, row in table.cells.items():
+        ocr_row = any(c.source is not None and c.source.engine == "ocr" for c in row.values())
+        for ck, c in row.items():
+            if c.confidence is not None and c.confidence < OCR_LOW_CONFIDENCE:
+                low.append(f"{rk}.{ck}")
+            elif ocr_row and c.state == CellState.blank and any(o.has_value for o in row.values()):
+                c.confidence = 0.5
+                c.reason = c.reason or "OCR：同一行其他单元格有数字，此处为空，可能漏识别"
+                low.append(f"{rk}.{ck}")
+    if low:
+        table.confidence = round(min(table.confidence, 0.85), 3)
+        table.notes.append(f"OCR置信度低的单元格 {len(low)} 个 (low-confidence OCR cells): {'、'.join(low[:10])}")
 
 
 def _unreadable(doc: Document, row: Row | None, reason: str, raw: str = "") -> Cell:
@@ -779,6 +854,8 @@ def parse_tables(doc: Document, year: int | None = None) -> Tables:
         table_lines.update(r.line for r in rows[c_region.start : c_region.end])
     else:
         table_c = TableC(found=False, confidence=0.0, notes=["未找到表四（行政复议、行政诉讼情况）"])
+    for t in (table_a, table_b, table_c):
+        _mark_ocr_doubts(t)
     if year_fmt and fmt != year_fmt and a_region:
         table_a.notes.append(f"{year}年度报告应使用{year_fmt}格式，表二却是{fmt}格式")
     return Tables(table_a, table_b, table_c, fmt if (a_region or b_region) else year_fmt, table_lines)
