@@ -77,6 +77,12 @@ class Cell(BaseModel):
 
 
 CellGrid = dict[str, dict[str, Cell]]
+_NO_ROW: dict[str, Cell] = {}
+
+
+def _missing_cell() -> Cell:
+    """A cell that is not in the table (a fresh copy: callers may annotate it). Built without re-validation."""
+    return Cell.model_construct(state=CellState.missing, reason="not in the table")
 
 
 class Location(BaseModel):
@@ -100,7 +106,7 @@ class Table(BaseModel):
 
     def cell(self, row: str, column: str) -> Cell:
         """The cell at (row, column); a ``missing`` cell when absent."""
-        return self.cells.get(row, {}).get(column) or Cell(state=CellState.missing, reason="not in the table")
+        return self.cells.get(row, _NO_ROW).get(column) or _missing_cell()
 
     def value(self, row: str, column: str) -> int | float | None:
         c = self.cell(row, column)

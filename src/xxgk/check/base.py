@@ -65,6 +65,15 @@ class Ctx:
 
     report: Report
     prior: Report | None = None
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # per-check caches of the rules
+
+    def values(self, name: str) -> dict[tuple[str, str], float]:
+        """The numbers of one table by (row, column), read once per check: the cells that hold a value."""
+        key = f"values:{name}"
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = table_values(self.report.tables[name])
+        return got
 
     @property
     def year(self) -> int | None:
@@ -73,6 +82,19 @@ class Ctx:
     @property
     def fmt(self) -> FormatId:
         return table_format(self.report, self.report.table_b.format)
+
+
+_VALUE_STATES = (CellState.number, CellState.text_number)
+
+
+def table_values(table: Table) -> dict[tuple[str, str], float]:
+    """The cells of a table that hold a number, as {(row, column): value}."""
+    return {
+        (r, c): cell.value
+        for r, cols in table.cells.items()
+        for c, cell in cols.items()
+        if cell.value is not None and cell.state in _VALUE_STATES
+    }
 
 
 def table_format(report: Report, table_fmt: FormatId | None) -> FormatId:

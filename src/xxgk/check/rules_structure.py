@@ -59,9 +59,12 @@ def s2_template(ctx: Ctx) -> list[Hit]:
     return hits
 
 
+_UNREAD = (CellState.unreadable, CellState.missing)
+
+
 def _unreadable(table: Table) -> bool:
-    cells = [c for _, _, c in table.iter_cells()]
-    return not cells or all(c.state in (CellState.unreadable, CellState.missing) for c in cells)
+    """No cell of the table was read (all unreadable or missing, or none at all)."""
+    return not any(c.state not in _UNREAD for cols in table.cells.values() for c in cols.values())
 
 
 def s3_tables(ctx: Ctx) -> list[Hit]:

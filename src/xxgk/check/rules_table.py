@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import template as T
 from ..models import Cell, CellState, Table, TableB
 from ..template import FormatId
-from .base import CellRef, Ctx, Hit, close, doubtful, is_count, num, ref, table_format
+from .base import CellRef, Ctx, Hit, close, doubtful, is_count, num, ref, table_format, table_values
 
 Operand = tuple[str, str]  # (row key, column key)
 GAP_STATES = (CellState.blank, CellState.dash)  # printed as not filled: not assessable, never 0
@@ -46,26 +47,38 @@ class Equation:
         return [ref(self.name, r, c, cell, self.fmt) for r, c, cell in self.operands if not cell.has_value and cell.state not in GAP_STATES]
 
 
-def evaluate(name: str, table: Table, left: Sequence[Operand], right: Sequence[Operand], fmt: FormatId) -> Equation:
-    """Evaluate Σ left = Σ right on a table; blanks make it not assessable, unreadable cells make it doubtful."""
-    eq = Equation("ok", name, fmt)
-    sides: list[float] = []
-    gap = doubt = False
+def evaluate(
+    name: str, table: Table, left: Sequence[Operand], right: Sequence[Operand], fmt: FormatId, values: dict[Operand, float] | None = None
+) -> Equation:
+    """Evaluate Σ left = Σ right on a table; blanks make it not assessable, unreadable cells make it doubtful.
+
+    The common case (every operand a number, both sides equal) returns without listing the operands:
+    only a failed or unassessable identity needs its cells.
+    """
+    if values is None:
+        values = table_values(table)
+    try:
+        lhs = sum(map(values.__getitem__, left))
+        rhs = sum(map(values.__getitem__, right))
+    except KeyError:  # an operand without a number: blank, dash, unreadable or missing
+        lhs = sum(values.get(op, 0) for op in left)
+        rhs = sum(values.get(op, 0) for op in right)
+    else:
+        if close(lhs, rhs):
+            return Equation("ok", name, fmt, lhs, rhs, lhs0=lhs, rhs0=rhs)
+    sides = (lhs, rhs)
     grid = table.cells
-    for operands in (left, right):
-        total = 0.0
-        for row, col in operands:
-            cell = grid.get(row, _NO_ROW).get(col) or MISSING
-            eq.operands.append((row, col, cell))
-            if cell.value is not None and cell.state in VALUE_STATES:
-                total += cell.value
-            elif cell.state in GAP_STATES:
-                gap = True
-            else:
-                doubt = True
-        sides.append(total)
-    eq.lhs, eq.rhs = sides
-    eq.lhs0, eq.rhs0 = sides
+    eq = Equation("ok", name, fmt, sides[0], sides[1], lhs0=sides[0], rhs0=sides[1])
+    gap = doubt = False
+    for row, col in (*left, *right):
+        cell = grid.get(row, _NO_ROW).get(col) or MISSING
+        eq.operands.append((row, col, cell))
+        if cell.value is not None and cell.state in VALUE_STATES:
+            continue
+        if cell.state in GAP_STATES:
+            gap = True
+        else:
+            doubt = True
     if doubt:
         eq.status = "doubt"
     elif gap:
@@ -87,13 +100,24 @@ class Tally:
     doubts: list[str] = field(default_factory=list)
     doubt_cells: list[CellRef] = field(default_factory=list)
 
+    seen: set[tuple[str, str, str]] = field(default_factory=set)  # cells already listed (CellRef equality is slow)
+
+    def _new(self, refs: list[CellRef]) -> list[CellRef]:
+        out = []
+        for c in refs:
+            k = (c.table, c.row, c.column)
+            if k not in self.seen:
+                self.seen.add(k)
+                out.append(c)
+        return out
+
     def add(self, what: str, eq: Equation) -> None:
         if eq.status == "doubt":
             self.doubts.append(what)
-            self.doubt_cells.extend(c for c in eq.doubts if c not in self.doubt_cells)
+            self.doubt_cells.extend(self._new(eq.doubts))
         elif eq.status == "gap":
             self.gaps.append(what)
-            self.gap_cells.extend(c for c in eq.gaps if c not in self.gap_cells)
+            self.gap_cells.extend(self._new(eq.gaps))
             if not close(eq.lhs0, eq.rhs0):
                 self.assumed.append(f"{what}相差{num(abs(eq.lhs0 - eq.rhs0))}")
 
@@ -121,15 +145,24 @@ def _mismatch(rule: str, eq: Equation, **params: object) -> Hit:
     )
 
 
-def _run(rule: str, name: str, table: Table, fmt: FormatId, items: Sequence[tuple[str, Sequence[Operand], Sequence[Operand], dict]]) -> list[Hit]:
+def _run(
+    rule: str,
+    name: str,
+    table: Table,
+    fmt: FormatId,
+    items: Sequence[tuple[str, Sequence[Operand], Sequence[Operand], dict]],
+    values: dict[Operand, float] | None = None,
+) -> list[Hit]:
     """Evaluate a list of (what, left, right, params) identities and return mismatches plus the tally."""
     hits: list[Hit] = []
     tally = Tally(rule)
+    if values is None:
+        values = table_values(table)
     for what, left, right, params in items:
-        eq = evaluate(name, table, left, right, fmt)
+        eq = evaluate(name, table, left, right, fmt, values)
         if eq.status == "mismatch":
             hits.append(_mismatch(rule, eq, what=what, **params))
-        else:
+        elif eq.status != "ok":
             tally.add(what, eq)
     return hits + tally.hits()
 
@@ -168,11 +201,15 @@ def b1_balance(ctx: Ctx) -> list[Hit]:
     if ready is None:
         return []
     tb, fmt = ready
-    items = [
-        (f"{_col_name(c)}列", [("new", c), ("carried_over", c)], [("total", c), ("carried_forward", c)], {"col": _col_name(c)})
+    return _run("B1", "table_b", tb, fmt, _b1_items(), ctx.values("table_b"))
+
+
+@lru_cache(maxsize=1)
+def _b1_items() -> tuple[tuple[str, Sequence[Operand], Sequence[Operand], dict], ...]:
+    return tuple(
+        (f"{_col_name(c)}列", (("new", c), ("carried_over", c)), (("total", c), ("carried_forward", c)), {"col": _col_name(c)})
         for c in T.B_COLUMN_KEYS
-    ]
-    return _run("B1", "table_b", tb, fmt, items)
+    )
 
 
 def b2_outcomes(ctx: Ctx) -> list[Hit]:
@@ -181,12 +218,16 @@ def b2_outcomes(ctx: Ctx) -> list[Hit]:
     if ready is None:
         return []
     tb, fmt = ready
-    leaves = T.table_b_leaves(fmt, b_compressed(tb, fmt))
-    items = [
-        (f"{_col_name(c)}列", [("total", c)], [(leaf, c) for leaf in leaves], {"col": _col_name(c), "n": len(leaves)})
+    return _run("B2", "table_b", tb, fmt, _b2_items(fmt, b_compressed(tb, fmt)), ctx.values("table_b"))
+
+
+@lru_cache(maxsize=8)
+def _b2_items(fmt: FormatId, compressed: bool) -> tuple[tuple[str, Sequence[Operand], Sequence[Operand], dict], ...]:
+    leaves = T.table_b_leaves(fmt, compressed)
+    return tuple(
+        (f"{_col_name(c)}列", (("total", c),), tuple((leaf, c) for leaf in leaves), {"col": _col_name(c), "n": len(leaves)})
         for c in T.B_COLUMN_KEYS
-    ]
-    return _run("B2", "table_b", tb, fmt, items)
+    )
 
 
 def b3_applicants(ctx: Ctx) -> list[Hit]:
@@ -195,11 +236,15 @@ def b3_applicants(ctx: Ctx) -> list[Hit]:
     if ready is None:
         return []
     tb, fmt = ready
-    items = [
-        (f"{_b_row_name(r)}行", [(r, "total")], [(r, c) for c in T.B_APPLICANT_KEYS], {"row": _b_row_name(r)})
-        for r in b_rows(tb, fmt)
-    ]
-    return _run("B3", "table_b", tb, fmt, items)
+    return _run("B3", "table_b", tb, fmt, _b3_items(b_rows(tb, fmt)), ctx.values("table_b"))
+
+
+@lru_cache(maxsize=8)
+def _b3_items(rows: tuple[str, ...]) -> tuple[tuple[str, Sequence[Operand], Sequence[Operand], dict], ...]:
+    return tuple(
+        (f"{_b_row_name(r)}行", ((r, "total"),), tuple((r, c) for c in T.B_APPLICANT_KEYS), {"row": _b_row_name(r)})
+        for r in rows
+    )
 
 
 def b4_counts(ctx: Ctx) -> list[Hit]:
@@ -211,8 +256,12 @@ def b4_counts(ctx: Ctx) -> list[Hit]:
     hits: list[Hit] = []
     gaps: list[CellRef] = []
     doubts: list[CellRef] = []
+    values = ctx.values("table_b")
     for row in b_rows(tb, fmt):
         for col in T.B_COLUMN_KEYS:
+            v = values.get((row, col))
+            if type(v) is int and v >= 0:
+                continue  # the common case, without the general checks below
             cell = tb.cell(row, col)
             if cell.has_value and is_count(cell.value):  # type: ignore[arg-type]
                 continue
@@ -266,7 +315,7 @@ def c1_groups(ctx: Ctx) -> list[Hit]:
         return []
     parts = [c for c in T.C_COLUMN_KEYS if c != "total"]
     items = [(_c_name(g), [(g, c) for c in parts], [(g, "total")], {"group": _c_name(g)}) for g in T.C_GROUP_KEYS]
-    hits = _run("C1", "table_c", tc, "2021", items)
+    hits = _run("C1", "table_c", tc, "2021", items, ctx.values("table_c"))
     for g, c in T.table_c_cells():
         cell = tc.cell(g, c)
         if cell.has_value and not is_count(cell.value):  # type: ignore[arg-type]

@@ -20,7 +20,12 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 
 def normalize(text: str) -> str:
     """NFKC, no thousands separators, whitespace folded; used before matching numbers."""
-    t = unicodedata.normalize("NFKC", text).replace("\u00a0", " ").replace("\u3000", " ")
+    return fold(unicodedata.normalize("NFKC", text))
+
+
+def fold(t: str) -> str:
+    """The rest of ``normalize`` on text that is already NFKC."""
+    t = t.replace("\u00a0", " ").replace("\u3000", " ")
     t = _THOUSANDS.sub("", t)
     return _SPACE.sub(" ", t).strip()
 
