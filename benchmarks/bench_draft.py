@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from xxgk.draft import build_facts, draft_llm, draft_template, score_draft  # noqa: E402
 from xxgk.draft.history import agency_history  # noqa: E402
+from xxgk.draft.llm import answer_of  # noqa: E402
 from xxgk.draft.overlap import sentences  # noqa: E402
 from xxgk.llm.testing import ScriptedServer, answer  # noqa: E402
 from xxgk.pipeline import extract_file  # noqa: E402
@@ -46,12 +47,7 @@ def cases(histories: int) -> list[tuple[str, object]]:
 
 
 def good_answer(facts) -> dict:
-    d = draft_template(facts)
-    return {
-        "rectification": [{"prior_problem": line.prior, "text": line.text, "facts": line.facts[1:]} for line in d.rectification],
-        "problems": [{"text": line.text, "category": line.category, "facts": line.facts} for line in d.problems],
-        "measures": [{"problem": i + 1, "text": line.text} for i, line in enumerate(d.measures)],
-    }
+    return answer_of(draft_template(facts))
 
 
 def bad_answer(facts, good: dict) -> dict:

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from xxgk.llm.testing import Received, Reply, answer
+import pytest
+
+from xxgk.llm.testing import Received, Reply, ScriptedServer, answer
 from xxgk.models import CellState, Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +96,23 @@ def gold_router(report: Report, **overrides: list[Reply] | Reply) -> Router:
     script["sections"] = answer({"sections": []})  # an outline question (§ inferred by the rules) finds nothing new
     script.update(overrides)
     return Router(**script)
+
+
+# Fixtures shared by the LLM test modules (import them by name: ``from llm_helpers import isolated, server``).
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No user config, no keys, no cache outside the test's temp dir."""
+    for name in ENV_TO_CLEAR:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XXGK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XXGK_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+@pytest.fixture
+def server():
+    """A scripted OpenAI-compatible server on 127.0.0.1 for the test."""
+    with ScriptedServer() as s:
+        yield s

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from xxgk.draft import build_facts, draft_llm, draft_template, score_draft
-from xxgk.draft.llm import Section5Answer, answer_errors, prompt_variables
+from xxgk.draft.llm import Section5Answer, answer_errors, answer_of, prompt_variables
 from xxgk.llm.testing import ScriptedServer, answer
 from xxgk.pipeline import extract_file
 
@@ -28,12 +28,7 @@ def _no_user_cache(tmp_path, monkeypatch):
 
 def good_answer(facts) -> dict:
     """A valid answer: the template draft in the response model's shape."""
-    d = draft_template(facts)
-    return {
-        "rectification": [{"prior_problem": line.prior, "text": line.text, "facts": line.facts[1:]} for line in d.rectification],
-        "problems": [{"text": line.text, "category": line.category, "facts": line.facts} for line in d.problems],
-        "measures": [{"problem": i + 1, "text": line.text} for i, line in enumerate(d.measures)],
-    }
+    return answer_of(draft_template(facts))
 
 
 def test_invented_number_and_copied_text_are_reasked_and_corrected(hzq_facts):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from llm_helpers import ENV_TO_CLEAR, ROOT, Router
+from llm_helpers import ROOT, Router, isolated, server  # noqa: F401 (fixtures)
 from xxgk.check import check_report
 from xxgk.cli import app
 from xxgk.llm import LLMClient
@@ -37,19 +37,6 @@ MODEL_ANSWER = {
 LLM_NOTE = "此说法由 LLM 从正文读出"
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ENV_TO_CLEAR:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XXGK_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("XXGK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as s:
-        yield s
 
 
 @pytest.fixture

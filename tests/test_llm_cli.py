@@ -8,20 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from llm_helpers import ENV_TO_CLEAR, REAL, Router
+from llm_helpers import REAL, Router, isolated  # noqa: F401 (fixtures)
 from xxgk.cli import app
 from xxgk.llm.testing import Reply, ScriptedServer, answer
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ENV_TO_CLEAR:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XXGK_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("XXGK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_helpers import ENV_TO_CLEAR, REAL, Router, gold, gold_router, table_grid
+from llm_helpers import REAL, Router, gold, gold_router, table_grid, isolated, server  # noqa: F401 (fixtures)
 from xxgk.check import check_report
 from xxgk.evaluate.score import score
 from xxgk.llm import LLMClient
@@ -19,20 +19,6 @@ from xxgk.llm.testing import ScriptedServer, answer, delay, status
 from xxgk.pipeline import extract_file
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No user config, no keys, no cache outside the test's temp dir."""
-    for name in ENV_TO_CLEAR:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XXGK_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("XXGK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as s:
-        yield s
 
 
 def client(server: ScriptedServer, mode: str = "json_schema", **kw) -> LLMClient:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_helpers import ENV_TO_CLEAR, ROOT, Router
+from llm_helpers import ROOT, Router, isolated, server  # noqa: F401 (fixtures)
 from xxgk.check import check_report
 from xxgk.ingest import ingest
 from xxgk.llm import LLMClient
@@ -17,19 +17,6 @@ ODD = "贰  主动晒出的政府信息"  # a capital numeral and a wording no v
 BODY = "本年度我局通过门户网站主动公开政府信息441条。"
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ENV_TO_CLEAR:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XXGK_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("XXGK_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path
-
-
-@pytest.fixture
-def server():
-    with ScriptedServer() as s:
-        yield s
 
 
 @pytest.fixture

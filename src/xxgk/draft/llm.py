@@ -152,6 +152,15 @@ def to_draft(answer: Section5Answer, facts: Facts, reasks: list[str] | None = No
     )
 
 
+def answer_of(draft: Draft) -> dict[str, Any]:
+    """A draft in the shape the model answers in (a ``Section5Answer`` as JSON): for scripted models and tests."""
+    return {
+        "rectification": [{"prior_problem": line.prior, "text": line.text, "facts": line.facts[1:]} for line in draft.rectification],
+        "problems": [{"text": line.text, "category": line.category, "facts": line.facts} for line in draft.problems],
+        "measures": [{"problem": i + 1, "text": line.text} for i, line in enumerate(draft.measures)],
+    }
+
+
 async def adraft_llm(facts: Facts, llm: LLMClient | LLMSettings | str | None = None, *, use_cache: bool = True, max_retries: int | None = None) -> Draft:
     """Draft section 五 with the LLM engine (``llm``: a client, settings, an endpoint name, or the configuration)."""
     from ..llm import load_prompt
