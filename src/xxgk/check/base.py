@@ -137,8 +137,8 @@ def label_of(table: str, row: str, column: str, fmt: FormatId = "2021") -> str:
 
 
 def ref(table: str, row: str, column: str, cell: Cell, fmt: FormatId = "2021", year: int | None = None) -> CellRef:
-    """A CellRef for a cell of a report."""
-    return CellRef(
+    """A CellRef for a cell of a report (built without re-validation: every field comes from a valid Cell)."""
+    return CellRef.model_construct(
         table=table,
         row=row,
         column=column,
