@@ -35,6 +35,7 @@ def ocr_pages(report: object) -> int:
 
 
 def run(files: list[dict[str, object]], workers: int, cache: str, score_it: bool) -> tuple[float, int, list[str]]:
+    """Read every file; per file a line (and its misses), then cell accuracy per degradation level."""
     os.environ["XXGK_CACHE_DIR"] = cache
     from xxgk.check import check_report
     from xxgk.evaluate.score import score
@@ -44,6 +45,7 @@ def run(files: list[dict[str, object]], workers: int, cache: str, score_it: bool
 
     set_workers(workers)
     total_t, total_pages, lines = 0.0, 0, []
+    levels: dict[str, list[int]] = {}  # level -> [correct, cells]
     for e in files:
         path = ROOT / str(e["file"])
         t0 = time.perf_counter()
@@ -58,12 +60,18 @@ def run(files: list[dict[str, object]], workers: int, cache: str, score_it: bool
             s = score(gold, report)
             findings = [f for f in check_report(report) if f.severity == "error"]
             line += f"  cells {s.correct}/{s.cells} ({100 * s.accuracy:.1f}%)"
+            tally = levels.setdefault(str(e["level"]), [0, 0])
+            tally[0] += s.correct
+            tally[1] += s.cells
             for d in s.diffs:
                 t, row, col = d.path.split(".")
                 cell = report.tables[t].cell(row, col)
                 caught = sorted({f.rule for f in findings if any(c.table == t and c.row == row and c.column == col for c in f.cells)})
                 line += f"\n      miss {d.path}: gold {d.gold} got {d.got} ({d.verdict}; conf {cell.confidence}; checker {caught or '-'})"
         lines.append(line)
+    if levels:
+        per = "  ".join(f"{k} {c}/{n} ({100 * c / max(n, 1):.1f}%)" for k, (c, n) in levels.items())
+        lines.append(f"  cells per level: {per}")
     return total_t, total_pages, lines
 
 

@@ -109,6 +109,46 @@ def test_a_red_seal_fades_in_the_cleaned_page() -> None:
     assert scan.even_light(scan.to_gray(stamped)).min() > 200  # gone once cleaned
 
 
+def test_the_printed_area_is_found_with_a_margin() -> None:
+    from xxgk.ingest.ocr import CROP_PAD, content_box
+
+    page = np.full((2339, 1654), 255, np.uint8)
+    page[400:900, 300:1200] = 0
+    assert content_box(page) == (400 - CROP_PAD, 900 + CROP_PAD, 300 - CROP_PAD, 1200 + CROP_PAD)
+    assert content_box(np.full((100, 80), 255, np.uint8)) == (0, 100, 0, 80)  # a blank page is left whole
+    specks = page.copy()
+    specks[5, [100, 1500]] = 0  # a speck or two in a row or a column is not print
+    specks[2300, 40] = 0
+    assert content_box(specks) == content_box(page)
+
+
+def test_boxes_are_in_page_pixels_when_the_margins_are_cut_off() -> None:
+    from xxgk.ingest.ocr import recognise
+
+    img = Image.new("L", (1654, 2339), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 40)
+    d.text((700, 1200), "本年新收 2575", fill=0, font=font)
+    d.text((300, 600), "政府信息公开", fill=0, font=font)
+    boxes = recognise(np.asarray(img), use_cache=False)
+    got = {b.text.replace(" ", ""): b for b in boxes}
+    assert "政府信息公开" in got and any("2575" in t for t in got)
+    b = got["政府信息公开"]
+    assert abs(b.x0 - 300) < 15 and abs(b.top - 600) < 15
+    number = next(b for t, b in got.items() if "2575" in t)
+    assert abs(number.x0 - 700) < 15 and abs(number.top - 1200) < 15
+    for b in boxes:
+        for _, _, quad in b.chars:
+            assert all(b.x0 - 5 <= x <= b.x1 + 5 and b.top - 5 <= y <= b.bottom + 5 for x, y in quad)
+
+
+def test_no_space_after_full_width_punctuation() -> None:
+    from xxgk.ingest.image import _join
+
+    assert _join([w("二、", 100, 0, 150), w("主动公开", 175, 0, 330)]) == "二、主动公开"
+    assert _join([w("二", 100, 0, 140), w("主动公开", 175, 0, 330)]) == "二 主动公开"  # a real gap stays one
+
+
 def test_ocr_cache_entries_are_json() -> None:
     boxes = [TextBox("2575", 0.98, [(1, 2), (30, 2), (30, 20), (1, 20)], [("2575", 0.98, [(1, 2), (30, 2), (30, 20), (1, 20)])])]
     text = _dump(boxes)

@@ -344,10 +344,14 @@ def _group_rows(words: list[_W]) -> list[list[_W]]:
     return [r for r in merged if r]
 
 
+_OPEN_RIGHT = "、，。：；！？）》」』】"  # full-width punctuation: its glyph leaves the right half of its square blank
+
+
 def _join(ws: list[_W]) -> str:
     out = ws[0].text
     for a, b in zip(ws, ws[1:]):
-        tight = b.x0 - a.x1 < 0.5 * min(a.h, b.h)
+        # OCR boxes end at the ink: after "二、" the blank half of "、" is part of the gap
+        tight = b.x0 - a.x1 < (1.0 if a.text[-1] in _OPEN_RIGHT else 0.5) * min(a.h, b.h)
         out += ("" if tight and _is_cjk(a.text[-1]) and _is_cjk(b.text[0]) else " ") + b.text
     return out
 
