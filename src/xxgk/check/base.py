@@ -84,7 +84,7 @@ class Ctx:
         return table_format(self.report, self.report.table_b.format)
 
 
-_VALUE_STATES = (CellState.number, CellState.text_number)
+VALUE_STATES = (CellState.number, CellState.text_number)  # states whose cell holds a number
 
 
 def table_values(table: Table) -> dict[tuple[str, str], float]:
@@ -93,7 +93,7 @@ def table_values(table: Table) -> dict[tuple[str, str], float]:
         (r, c): cell.value
         for r, cols in table.cells.items()
         for c, cell in cols.items()
-        if cell.value is not None and cell.state in _VALUE_STATES
+        if cell.value is not None and cell.state in VALUE_STATES
     }
 
 

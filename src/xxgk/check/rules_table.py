@@ -9,11 +9,10 @@ from functools import lru_cache
 from .. import template as T
 from ..models import Cell, CellState, Table, TableB
 from ..template import FormatId
-from .base import CellRef, Ctx, Hit, close, doubtful, is_count, num, ref, table_format, table_values
+from .base import VALUE_STATES, CellRef, Ctx, Hit, close, doubtful, is_count, num, ref, table_format
 
 Operand = tuple[str, str]  # (row key, column key)
 GAP_STATES = (CellState.blank, CellState.dash)  # printed as not filled: not assessable, never 0
-VALUE_STATES = (CellState.number, CellState.text_number)
 MISSING = Cell(state=CellState.missing, reason="not in the table")
 _NO_ROW: dict[str, Cell] = {}
 FEE_PLAUSIBLE_MAX_WAN = 5_000_000  # 500 亿元: above this a 万元 column was probably filled in 元
@@ -27,11 +26,9 @@ class Equation:
     status: str  # ok | mismatch | gap (blank/dash operand) | doubt (unreadable/missing operand)
     name: str = ""
     fmt: FormatId = "2021"
-    lhs: float = 0
+    lhs: float = 0  # with blank or unreadable operands taken as 0 (an assumption, labelled as such)
     rhs: float = 0
     operands: list[tuple[str, str, Cell]] = field(default_factory=list)
-    lhs0: float = 0  # both sides with blanks taken as 0 (an assumption, labelled as such)
-    rhs0: float = 0
     extraction: bool = False  # a mismatch in a low-confidence reading
 
     @property
@@ -48,15 +45,13 @@ class Equation:
 
 
 def evaluate(
-    name: str, table: Table, left: Sequence[Operand], right: Sequence[Operand], fmt: FormatId, values: dict[Operand, float] | None = None
+    name: str, table: Table, left: Sequence[Operand], right: Sequence[Operand], fmt: FormatId, values: dict[Operand, float]
 ) -> Equation:
     """Evaluate Σ left = Σ right on a table; blanks make it not assessable, unreadable cells make it doubtful.
 
     The common case (every operand a number, both sides equal) returns without listing the operands:
     only a failed or unassessable identity needs its cells.
     """
-    if values is None:
-        values = table_values(table)
     try:
         lhs = sum(map(values.__getitem__, left))
         rhs = sum(map(values.__getitem__, right))
@@ -65,10 +60,9 @@ def evaluate(
         rhs = sum(values.get(op, 0) for op in right)
     else:
         if close(lhs, rhs):
-            return Equation("ok", name, fmt, lhs, rhs, lhs0=lhs, rhs0=rhs)
-    sides = (lhs, rhs)
+            return Equation("ok", name, fmt, lhs, rhs)
     grid = table.cells
-    eq = Equation("ok", name, fmt, sides[0], sides[1], lhs0=sides[0], rhs0=sides[1])
+    eq = Equation("ok", name, fmt, lhs, rhs)
     gap = doubt = False
     for row, col in (*left, *right):
         cell = grid.get(row, _NO_ROW).get(col) or MISSING
@@ -118,8 +112,8 @@ class Tally:
         elif eq.status == "gap":
             self.gaps.append(what)
             self.gap_cells.extend(self._new(eq.gaps))
-            if not close(eq.lhs0, eq.rhs0):
-                self.assumed.append(f"{what}相差{num(abs(eq.lhs0 - eq.rhs0))}")
+            if not close(eq.lhs, eq.rhs):
+                self.assumed.append(f"{what}相差{num(abs(eq.lhs - eq.rhs))}")
 
     def hits(self) -> list[Hit]:
         out: list[Hit] = []
@@ -151,13 +145,11 @@ def _run(
     table: Table,
     fmt: FormatId,
     items: Sequence[tuple[str, Sequence[Operand], Sequence[Operand], dict]],
-    values: dict[Operand, float] | None = None,
+    values: dict[Operand, float],
 ) -> list[Hit]:
     """Evaluate a list of (what, left, right, params) identities and return mismatches plus the tally."""
     hits: list[Hit] = []
     tally = Tally(rule)
-    if values is None:
-        values = table_values(table)
     for what, left, right, params in items:
         eq = evaluate(name, table, left, right, fmt, values)
         if eq.status == "mismatch":

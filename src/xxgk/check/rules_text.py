@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import template as T
-from ..models import Cell, Report
+from ..models import Report
 from ..parse.numbers import fold, normalize
 from .base import CellRef, Ctx, Hit, close, label_of, num, ref, table_format
-from ..template import FormatId
 from .rules_table import b_compressed
 
 _GAP = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
@@ -199,31 +198,7 @@ def claims(section: str, text: str) -> Iterator[Claim]:
         yield Claim(rule, target, _number(digits.group(0)), strict and not scoped, m.group(0), section, pct.group(1) if pct else None)
 
 
-class _Refs(Sequence[CellRef]):
-    """The cells behind a table value, made into CellRefs only when a finding needs them (most claims agree)."""
-
-    __slots__ = ("_args", "_refs")
-
-    def __init__(self, args: list[tuple[str, str, str, Cell, FormatId]]) -> None:
-        self._args = args
-        self._refs: list[CellRef] | None = None
-
-    def _all(self) -> list[CellRef]:
-        if self._refs is None:
-            self._refs = [ref(*a) for a in self._args]
-        return self._refs
-
-    def __getitem__(self, i):  # type: ignore[override]
-        return self._all()[i]
-
-    def __len__(self) -> int:
-        return len(self._args)
-
-    def __iter__(self) -> Iterator[CellRef]:
-        return iter(self._all())
-
-
-def _sum(report: Report, table: str, cells: list[tuple[str, str]]) -> tuple[float, Sequence[CellRef]] | None:
+def _sum(report: Report, table: str, cells: list[tuple[str, str]]) -> tuple[float, list[CellRef]] | None:
     t = report.tables[table]
     if not t.found:
         return None
@@ -231,7 +206,7 @@ def _sum(report: Report, table: str, cells: list[tuple[str, str]]) -> tuple[floa
     if not all(x.has_value for x in got):
         return None
     fmt = table_format(report, getattr(t, "format", None))
-    return float(sum(x.value for x in got)), _Refs([(table, r, c, x, fmt) for (r, c), x in zip(cells, got)])  # type: ignore[misc]
+    return float(sum(x.value for x in got)), [ref(table, r, c, x, fmt) for (r, c), x in zip(cells, got)]  # type: ignore[misc]
 
 
 def target_values(report: Report, target: str) -> list[tuple[float, list[CellRef]]]:

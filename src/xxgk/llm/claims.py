@@ -292,12 +292,7 @@ async def aread_claims_batch(reports: Sequence[Report], client: LLMClient, use_c
         done = await asyncio.gather(*(aread_claims(r, client, use_cache) for r in reports))
     finally:
         await client.aclose()
-    total = client.usage.model_copy()
-    for name in ("calls", "prompt_tokens", "completion_tokens", "retries", "http_errors", "cache_hits", "failures"):
-        setattr(total, name, getattr(total, name) - getattr(before, name))
-    if before.cost is not None and total.cost is not None:
-        total.cost = round(total.cost - before.cost, 6)
-    return list(done), total
+    return list(done), client.usage.since(before)
 
 
 def read_claims(report: Report, llm: Any = None, *, use_cache: bool = True) -> Report:

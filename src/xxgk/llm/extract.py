@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from .. import template as T
 from ..check import check_report
+from ..check.base import table_format as format_of
 from ..document import Document, Grid, Line
 from ..models import Cell, CellState, Report, Source, Table, TableA, TableB, TableC
 from ..parse.numbers import normalize
@@ -52,9 +53,8 @@ IDENTITY_REASKS = 1
 
 
 def table_format(report: Report, name: str) -> FormatId:
-    table = report.tables[name]
-    fmt = getattr(table, "format", None) or report.format or T.format_for_year(report.year) or "2021"
-    return fmt
+    """The format table ``name`` is read in (see ``xxgk.check.base.table_format``)."""
+    return format_of(report, getattr(report.tables[name], "format", None))
 
 
 def arithmetic_failures(name: str, table: Table, fmt: FormatId) -> list[Any]:

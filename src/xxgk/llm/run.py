@@ -45,13 +45,14 @@ async def _improve(report: Report, doc: Document, client: LLMClient, engine: Eng
     return await improve_report(report, doc, client, engine, use_cache=use_cache, claims=claims)
 
 
-def client_for(engine: str, llm: LLMArg, *, use_cache: bool = True, concurrency: int | None = None) -> LLMClient | None:
-    """The client an engine needs: None for ``rules`` (and for ``auto`` when nothing is configured)."""
+def client_for(engine: str, llm: LLMArg, *, use_cache: bool = True, concurrency: int | None = None, claims: bool = False) -> LLMClient | None:
+    """The client an engine needs: None for ``rules`` (and for ``auto`` when nothing is configured).
+
+    ``claims`` needs an endpoint whatever the engine: without one, a ConfigError names what is missing.
+    """
     if engine not in ENGINES:
         raise ConfigError(f"未知的引擎 (unknown engine) {engine!r}: one of {', '.join(ENGINES)}")
-    if engine == "rules":
-        return None
-    if engine == "auto" and llm is None and not endpoint_configured():
+    if not claims and (engine == "rules" or (engine == "auto" and llm is None and not endpoint_configured())):
         return None
     return make_client(llm, use_cache=use_cache, concurrency=concurrency)
 
@@ -83,9 +84,7 @@ async def aextract_document(doc: Document, engine: Engine = "auto", llm: LLMArg 
     from ..pipeline import extract_document
 
     report = await asyncio.to_thread(extract_document, doc)
-    client = client_for(engine, llm, use_cache=use_cache)
-    if client is None and claims:
-        client = make_client(llm, use_cache=use_cache)  # the claims need an endpoint: a ConfigError names what is missing
+    client = client_for(engine, llm, use_cache=use_cache, claims=claims)
     if client is None:
         if engine == "auto":
             report.notes.append(NO_ENDPOINT_NOTE)
@@ -113,9 +112,7 @@ async def aextract_files(
     from ..ingest import ingest
     from ..pipeline import extract_document
 
-    client = client_for(engine, llm, use_cache=use_cache, concurrency=concurrency)
-    if client is None and claims:
-        client = make_client(llm, use_cache=use_cache, concurrency=concurrency)
+    client = client_for(engine, llm, use_cache=use_cache, concurrency=concurrency, claims=claims)
     total = Usage()
 
     in_flight = asyncio.Semaphore(max(4, 2 * (client.settings.concurrency if client else 2)))  # bound memory on big batches

@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from .config import Price
 
 
+COUNTS = ("calls", "prompt_tokens", "completion_tokens", "retries", "http_errors", "cache_hits", "failures")
+
+
 class Usage(BaseModel):
     """Counts that add up: HTTP calls made, tokens, re-asks, HTTP retries, cache hits, failures."""
 
@@ -28,12 +31,21 @@ class Usage(BaseModel):
 
     def add(self, other: Usage) -> Usage:
         """Add another usage into this one (in place) and return self."""
-        for name in ("calls", "prompt_tokens", "completion_tokens", "retries", "http_errors", "cache_hits", "failures"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.cost is not None:
             self.cost = (self.cost or 0.0) + other.cost
             self.currency = other.currency
         return self
+
+    def since(self, before: Usage) -> Usage:
+        """What was used after ``before`` (an earlier copy of this running total)."""
+        out = self.model_copy()
+        for name in COUNTS:
+            setattr(out, name, getattr(self, name) - getattr(before, name))
+        if before.cost is not None and self.cost is not None:
+            out.cost = round(self.cost - before.cost, 6)
+        return out
 
     def price(self, price: Price | None) -> Usage:
         """Set the cost from per-million-token prices (no-op without prices)."""
