@@ -373,10 +373,14 @@ def page_lines(res: PageOCR, scale: float, number: int, notes: list[str]) -> lis
     for ws in rows:
         numeric = sum(1 for w in ws if _DIGITS.match(w.text))
         fixed_words: list[Word] = []
+        # tail[i]: every word from i to the end of the row looks like a number
+        tail = [True] * (len(ws) + 1)
+        for i in range(len(ws) - 1, -1, -1):
+            tail[i] = tail[i + 1] and bool(_NUMBERISH.match(ws[i].text.strip(_STRAY) or "x"))
         for i, w in enumerate(ws):
             text, conf = w.text, w.score
             # only among the values at the end of a row: "3." before "其他" is a label's numbering
-            among_values = numeric >= 2 and all(_NUMBERISH.match(o.text.strip(_STRAY) or "x") for o in ws[i:])
+            among_values = numeric >= 2 and tail[i]
             fixed = fix_digits(text, among_values)
             if fixed is not None:
                 notes.append(f"第{number}页：OCR“{text}”按数字读作“{fixed}” (OCR letters read as digits)")
