@@ -19,6 +19,7 @@ from xxgk.document import Document, Grid
 from xxgk.errors import CorruptFile, EncryptedFile, NeedsOCR
 from xxgk.ingest import ingest
 from xxgk.ingest.pdf import read_pdf
+from xxgk.parse.tables import parse_tables
 
 # The real reports; the lead may repoint this at fixtures/real/.
 REAL_PDFS = Path(__file__).resolve().parent.parent / "fixtures" / "real"
@@ -450,3 +451,48 @@ def test_real_reports_read_fast_enough() -> None:
     for path in (HZQ2023, HZQ2024, HUAIAN2024):
         pages += len(read(path).pages)
     assert (time.perf_counter() - start) / pages < 0.5
+
+
+def unruled_table_c(values: dict[int, str], shift: float = 0.0) -> bytes:
+    """Table C drawn as free text (no ruling lines, so no grid): headers on two lines, a value row
+    with only the cells in ``values`` (column index → text) printed, ``shift`` points right of centre."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("WQY", 14)
+    c.drawString(60, 780, "四、政府信息公开行政复议、行政诉讼情况")
+    c.setFont("WQY", 9)
+    c.drawString(120, 750, "行政复议")
+    c.drawString(380, 750, "行政诉讼")
+    c.drawString(250, 735, "未经复议直接起诉")
+    c.drawString(420, 735, "复议后起诉")
+    tops = ["结果", "结果", "其他", "尚未", "总计"] * 3
+    bottoms = ["维持", "纠正", "结果", "审结", ""] * 3
+    xs = [50 + 33 * k for k in range(15)]
+    for x, a, b in zip(xs, tops, bottoms):
+        c.drawString(x, 718, a)
+        if b:
+            c.drawString(x, 706, b)
+    for k, v in values.items():
+        c.drawString(xs[k] + 4 + shift, 688, v)
+    c.setFont("WQY", 12)
+    c.drawString(60, 650, "五、政府信息公开工作存在的主要问题及改进情况")
+    c.drawString(60, 630, "本年度无重大问题。")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_unruled_table_c_with_blank_cells_reads_each_value_under_its_header(tmp_path: Path) -> None:
+    doc = read(write(tmp_path, "c.pdf", unruled_table_c({1: "2", 4: "3", 8: "1", 9: "4", 14: "0"})))
+    c = parse_tables(doc).table_c
+    got = [(cell.state.value, cell.value) for row in c.cells.values() for cell in row.values()]
+    want = [("number", int(v)) if v else ("blank", None) for v in ["", "2", "", "", "3", "", "", "", "1", "4", "", "", "", "", "0"]]
+    assert got == want
+    assert "表四有空白单元格，按表头各列的位置对应数值" in c.notes
+
+
+def test_unruled_table_c_value_between_two_columns_is_not_guessed(tmp_path: Path) -> None:
+    # "5" printed half a column right of the first header: under neither column
+    doc = read(write(tmp_path, "c.pdf", unruled_table_c({0: "5", 6: "1"}, shift=16.0)))
+    c = parse_tables(doc).table_c
+    assert {cell.state.value for row in c.cells.values() for cell in row.values()} == {"unreadable"}

@@ -667,6 +667,64 @@ def find_table_c(rows: list[Row], after: int) -> Region | None:
 
 
 _C_HEADER = re.compile(r"行政复议|行政诉讼|维持|纠正|其他结果|尚未|审结|总计|起诉|结果|^注")
+_C_SUB = re.compile(r"结果|维持|纠正|其他|尚未|审结|总计|合计")  # the two-character pieces of the 15 column headers
+
+
+def c_header_centers(rows: list[Row]) -> list[float] | None:
+    """x centres of Table C's 15 columns, from the positioned words of its column headers.
+
+    The headers (结果维持, 结果纠正, 其他结果, 尚未审结, 总计, three times) are often printed on two
+    lines, and the two groups' headers on different lines; every header word is taken wherever it
+    sits, a word holding several pieces (``纠正结果`` read across two cells) shares its box among
+    them, and the pieces are clustered by x. None unless exactly 15 columns come out.
+    """
+    pieces: list[tuple[float, float]] = []  # (centre, width)
+    for r in rows:
+        if r.kind != "words":
+            continue
+        for t in r.toks:
+            if t.box is None:
+                continue
+            key = label_key(t.text)
+            found = _C_SUB.findall(key)
+            if not found or "".join(found) != key:
+                continue
+            w = (t.box.x1 - t.box.x0) / len(found)
+            pieces.extend((t.box.x0 + w * (k + 0.5), w) for k in range(len(found)))
+    if len(pieces) < 15:
+        return None
+    pieces.sort()
+    width = sorted(w for _, w in pieces)[len(pieces) // 2]
+    clusters: list[list[float]] = []
+    for x, _ in pieces:
+        if clusters and x - sum(clusters[-1]) / len(clusters[-1]) < 0.5 * width:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    if len(clusters) != 15:
+        return None
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _c_by_position(doc: Document, rows: list[Row], flat: list[tuple[Row, Tok]]) -> list[Cell] | None:
+    """Table C's 15 cells when fewer than 15 values are printed: each value put in the column whose
+    header is above it, the other cells blank. None when the headers give no 15 columns or a value
+    is not clearly under one column (or two values fall under the same one)."""
+    if len(flat) > 15 or any(t.xc is None or r.kind != "words" for r, t in flat):
+        return None
+    centers = c_header_centers(rows)
+    if centers is None:
+        return None
+    spacing = min(b - a for a, b in itertools.pairwise(centers))
+    slots: list[tuple[Row, Tok] | None] = [None] * 15
+    for r, t in flat:
+        x = t.xc or 0.0
+        j = min(range(15), key=lambda k: abs(centers[k] - x))
+        if slots[j] is not None or abs(centers[j] - x) > 0.35 * spacing:
+            return None  # two values under one header, or a value between two columns
+        slots[j] = (r, t)
+    first = flat[0][0]
+    return [_cell(doc, s[0], s[1]) if s else parse_cell("", _src(doc, first, None)) for s in slots]
 
 
 def parse_table_c(doc: Document, rows: list[Row], region: Region) -> TableC:
@@ -699,6 +757,10 @@ def parse_table_c(doc: Document, rows: list[Row], region: Region) -> TableC:
     elif len(flat) == 15:
         for gi, g in enumerate(T.C_GROUP_KEYS):
             cells[g] = {c: _cell(doc, flat[gi * 5 + ci][0], flat[gi * 5 + ci][1]) for ci, c in enumerate(T.C_COLUMN_KEYS)}
+    elif flat and (by_x := _c_by_position(doc, rows[region.start : region.end], flat)) is not None:
+        notes.append("表四有空白单元格，按表头各列的位置对应数值")
+        for gi, g in enumerate(T.C_GROUP_KEYS):
+            cells[g] = dict(zip(T.C_COLUMN_KEYS, by_x[gi * 5 : gi * 5 + 5], strict=True))
     elif not flat:
         notes.append("表四没有填写任何数字，按空白处理")
         for g in T.C_GROUP_KEYS:
