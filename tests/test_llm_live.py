@@ -1,7 +1,8 @@
 """Live tests: the eval fixtures against a real OpenAI-compatible endpoint named by XXGK_LIVE_BASE_URL (skipped otherwise).
 
     XXGK_LIVE_BASE_URL=http://127.0.0.1:8080/v1 XXGK_LIVE_MODEL=local python -m pytest -m live
-Optional: XXGK_LIVE_MODE (json_schema | tools | json | md_json), XXGK_LIVE_API_KEY (sent only to that URL).
+Optional: XXGK_LIVE_MODE (json_schema | tools | json | md_json), XXGK_LIVE_API_KEY (sent only to that URL),
+XXGK_LIVE_VISION=1 (the model reads images: a scanned table is sent as its page image).
 These prove the protocol end to end; with a tiny model the numbers will be wrong, so only shape is asserted.
 """
 
@@ -57,3 +58,11 @@ def test_live_llm_engine_reads_a_table():
     except LLMError as e:  # the library never raises for a table: it notes the failure
         pytest.fail(f"LLMError escaped: {e}")
     assert report.extra["llm"]["usage"]["calls"] + report.extra["llm"]["usage"]["failures"] >= 3
+
+
+@pytest.mark.skipif(not os.environ.get("XXGK_LIVE_VISION"), reason="XXGK_LIVE_VISION not set (the live model must read images)")
+def test_live_vision_model_reads_a_scanned_table_from_its_page_image():
+    scan = REAL.parent / "scans" / "s07_page.png"
+    report = extract_file(scan, engine="llm", llm=LLMClient(settings().model_copy(update={"vision": True}), use_cache=False))
+    outcome = report.extra["llm"]["tables"]["table_c"]
+    assert outcome["task"] == "read" and outcome.get("image_pages") == [1], outcome

@@ -177,6 +177,7 @@ class LLMClient:
         """Ask for ``response_model`` with ``prompt``; from the cache when the same question was answered before."""
         s = self.settings
         schema_hash = stable_hash(response_model.model_json_schema())
+        # prompt.hash covers the page images too
         key = cache_key(base_url=s.base_url, model=s.model, mode=s.mode, prompt_hash=prompt.hash, schema_hash=schema_hash, input_hash=stable_hash(prompt.user))
         store = self.cache if use_cache else None
         usage = Usage()
@@ -259,7 +260,7 @@ class LLMClient:
             "prompt": prompt.id,
             "version": prompt.version,
             "prompt_hash": prompt.hash,
-            "messages": prompt.messages,
+            "messages": prompt.model_copy(update={"images": tuple(f"<image {len(u)} chars>" for u in prompt.images)}).messages,
             "response": response,
             "error": error,
             "usage": usage.model_dump(exclude_none=True),

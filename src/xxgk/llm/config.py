@@ -10,9 +10,10 @@ The config file lives in ``$XXGK_CONFIG_DIR`` or ``~/.config/xxgk``::
 
     [endpoints.office]             # a custom endpoint: base_url + model + mode
     base_url = "http://10.1.2.3:8000/v1"
-    model = "Qwen2.5-7B-Instruct"
+    model = "Qwen2.5-VL-7B-Instruct"
     mode = "json_schema"
     api_key_env = "OFFICE_LLM_KEY" # the key for this base URL, read from this variable
+    vision = true                  # the model reads images: scanned tables go to it as page images
 
     [prices."deepseek-chat"]       # optional: per million tokens
     prompt = 2.0
@@ -46,6 +47,7 @@ ENV_BASE_URL = "XXGK_LLM_BASE_URL"
 ENV_MODEL = "XXGK_LLM_MODEL"
 ENV_API_KEY = "XXGK_LLM_API_KEY"
 ENV_MODE = "XXGK_LLM_MODE"
+ENV_VISION = "XXGK_LLM_VISION"
 ENV_CONFIG_DIR = "XXGK_CONFIG_DIR"
 ENV_CACHE_DIR = "XXGK_CACHE_DIR"
 
@@ -102,6 +104,7 @@ class EndpointEntry(BaseModel):
     mode: ModeName | None = None
     api_key: str | None = None
     api_key_env: str | None = None
+    vision: bool | None = None  # the model reads images: scanned tables are sent to it as page images
 
 
 class LLMSection(BaseModel):
@@ -141,10 +144,11 @@ class LLMSettings(BaseModel):
     concurrency: int = 4
     cache_dir: str | None = None
     price: Price | None = None
+    vision: bool = False  # send the page images of scanned tables (the model must accept image input)
 
     def describe(self) -> str:
         key = f"key from {self.key_source}" if self.api_key else "no key"
-        return f"{self.name}: {self.base_url} model={self.model} mode={self.mode} ({key})"
+        return f"{self.name}: {self.base_url} model={self.model} mode={self.mode}{' vision' if self.vision else ''} ({key})"
 
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -238,6 +242,12 @@ def resolve_settings(
         raise ConfigError(f"未知的调用模式 (unknown mode) {mode!r}: one of {', '.join(MODES)}")
     if not chosen_model:
         raise ConfigError(f"端点 {name or base_url!r} 没有指定模型 (no model): set XXGK_LLM_MODEL or model = … in the config")
+    vision = bool(entry.vision) if entry is not None and entry.vision is not None else False
+    if env.get(ENV_VISION):
+        flag = env[ENV_VISION].strip().lower()
+        if flag not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ConfigError(f"{ENV_VISION} 应为 1 或 0 (should be 1 or 0), not {env[ENV_VISION]!r}")
+        vision = flag in ("1", "true", "yes", "on")
 
     api_key, key_source = resolve_api_key(
         base_url=base_url, preset=preset, entry=entry, entry_name=name, base_from_env=base_from_env, env=env
@@ -255,6 +265,7 @@ def resolve_settings(
         concurrency=config.llm.concurrency,
         cache_dir=config.llm.cache_dir,
         price=config.prices.get(chosen_model),
+        vision=vision,
     )
 
 

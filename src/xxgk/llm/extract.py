@@ -35,6 +35,7 @@ from .guide import answer_skeleton, reading_text, table_guide
 from .prompts import load_prompt
 from .responses import DASH, UNSURE, Corrections, TableAnswer, answer_model
 from .usage import Usage, current_usage
+from .vision import PageImageError, ocr_pages, page_images
 
 Engine = Literal["rules", "llm", "auto"]
 TABLES = ("table_a", "table_b", "table_c")
@@ -44,6 +45,7 @@ SECTION_OF = {"table_a": "proactive", "table_b": "requests", "table_c": "review_
 LOW_CONFIDENCE = 0.9
 VERIFY_MIN_CONFIDENCE = 0.5  # below this the reading is too poor to verify: read the table afresh
 FLAGGED_CONFIDENCE = 0.2
+IMAGE_ONLY_CONFIDENCE = 0.85  # read from a page image, not in the OCR text: kept, but below LOW_CONFIDENCE (review)
 EXCERPT_MARGIN = 3  # lines of context around a located table
 EXCERPT_MAX_CHARS = 8000
 IDENTITY_REASKS = 1
@@ -208,18 +210,27 @@ class TableOutcome:
     reasks: list[str] = field(default_factory=list)
     cached: bool = False
     error: str | None = None
+    image_pages: list[int] = field(default_factory=list)  # pages sent to a vision model as images
+    image_error: str | None = None  # why the page images could not be sent (the text was used)
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"reasons": self.reasons, "task": self.task}
-        for k in ("corrections", "flagged", "remaining", "reasks", "cached", "error"):
+        for k in ("corrections", "flagged", "remaining", "reasks", "cached", "error", "image_pages", "image_error"):
             v = getattr(self, k)
             if v:
                 out[k] = v
         return out
 
 
-def merge(name: str, base: Table | None, proposed: Table, excerpt: str, fmt: FormatId) -> tuple[Table, list[str], int]:
-    """Keep the LLM's cells that are backed by the source; flag the rest (a rules number is never replaced by a flagged one)."""
+def merge(
+    name: str, base: Table | None, proposed: Table, excerpt: str, fmt: FormatId, from_image: bool = False
+) -> tuple[Table, list[str], int]:
+    """Keep the LLM's cells that are backed by the source; flag the rest (a rules number is never replaced by a flagged one).
+
+    ``from_image``: the model read the page images, which are the source; the OCR text is only another
+    reading. A number the OCR text lacks is then kept, below the review threshold, with the OCR's reading
+    in its reason.
+    """
     table = proposed.model_copy(deep=True)
     flagged: list[str] = []
     changed = 0
@@ -230,17 +241,42 @@ def merge(name: str, base: Table | None, proposed: Table, excerpt: str, fmt: For
             continue
         if cell.has_value and not number_in_text(cell.value, excerpt):  # type: ignore[arg-type]
             flagged.append(f"{row}.{col}={cell.value:g}" if isinstance(cell.value, float) else f"{row}.{col}={cell.value}")
-            if old is not None and old.has_value:
-                table.cells[row][col] = old
-                continue
-            cell.confidence = FLAGGED_CONFIDENCE
-            cell.reason = f"LLM 给出的 {cell.value} 未在原文中出现，存疑 (number not found in the source)"
+            if from_image:
+                ocr = f"OCR 读作 {old.raw or '空白'}" if old is not None else "OCR 文本中没有"
+                cell.confidence = IMAGE_ONLY_CONFIDENCE
+                cell.reason = f"按页面图片读出 {cell.value}，{ocr}，请人工核对 (read from the page image; the OCR text differs)"
+            else:
+                if old is not None and old.has_value:
+                    table.cells[row][col] = old
+                    continue
+                cell.confidence = FLAGGED_CONFIDENCE
+                cell.reason = f"LLM 给出的 {cell.value} 未在原文中出现，存疑 (number not found in the source)"
         if old is not None and (old.state != cell.state or old.value != cell.value):
             changed += 1
     return table, flagged, changed
 
 
 # ------------------------------------------------------------------ one table
+
+
+def _images_for(client: LLMClient, doc: Document, report: Report, name: str, outcome: TableOutcome) -> list[str]:
+    """Page images of a table read by OCR, for an endpoint that reads images (else none)."""
+    if not client.settings.vision:
+        return []
+    table = report.tables[name]
+    section = report.section(SECTION_OF[name])
+    location = table.location if table.found and table.location is not None else (section.location if section else None)
+    pages = ocr_pages(doc, location)
+    if not pages:
+        return []
+    try:
+        images = page_images(doc, pages)
+    except PageImageError as e:
+        outcome.image_error = str(e)
+        return []
+    outcome.image_pages = pages
+    return images
+
 
 
 async def process_table(client: LLMClient, doc: Document, report: Report, name: str, reasons: list[str], engine: Engine, use_cache: bool = True) -> TableOutcome:
@@ -255,6 +291,7 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
     verify = engine == "auto" and base.found and base.confidence >= VERIFY_MIN_CONFIDENCE
     outcome = TableOutcome(name, reasons, "verify" if verify else "read")
     guide = table_guide(name, fmt, compressed)
+    images = _images_for(client, doc, report, name, outcome)
     try:
         if verify:
             problems = arithmetic_failures(name, base, fmt)
@@ -269,6 +306,8 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
             prompt = load_prompt("verify").render(
                 table_title=T.TABLE_NAMES[name], guide=guide, reading=reading_text(name, base), problems=problem_text.strip() or "（无）", excerpt=excerpt
             )
+            if images:
+                prompt = prompt.with_images(images)
             gate = IdentityGate(name, fmt, lambda a: apply_corrections(name, base, a, file), accept_no_corrections=True)
             context = {"gate": gate, "cells": set(base.expected_cells())}  # type: ignore[attr-defined]
             result = await client.structured(prompt, Corrections, context=context, use_cache=use_cache)
@@ -277,6 +316,8 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
         else:
             model = answer_model(name, fmt, compressed)
             prompt = load_prompt(name).render(guide=guide, skeleton=answer_skeleton(name, fmt, compressed), excerpt=excerpt)
+            if images:
+                prompt = prompt.with_images(images)
             gate = IdentityGate(name, fmt, lambda a: answer_to_table(name, fmt, compressed, a, file))
             result = await client.structured(prompt, model, context={"gate": gate}, use_cache=use_cache)
             proposed = answer_to_table(name, fmt, compressed, result.parsed, file)  # type: ignore[arg-type]
@@ -285,7 +326,7 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
         return outcome
     outcome.cached = result.cached
     outcome.reasks = result.reasks
-    table, outcome.flagged, changed = merge(name, base if base.found else None, proposed, excerpt, fmt)
+    table, outcome.flagged, changed = merge(name, base if base.found else None, proposed, excerpt, fmt, from_image=bool(images))
     if verify:
         outcome.corrections = changed
         table.engine = "llm" if changed else base.engine
@@ -299,9 +340,12 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
         # the model read the same numbers: both engines agree, so what still fails is the source's arithmetic
         agreement = max(agreement, 0.95)
     table.confidence = round(agreement, 3)
-    task = "核对" if verify else "读取"
-    note = f"LLM {task}（{client.settings.model}）：" + (f"更正 {changed} 格" if verify else "整表由 LLM 读出")
-    if outcome.flagged:
+    task = ("看图" if images else "") + ("核对" if verify else "读取")
+    pages = f"，第{'、'.join(map(str, outcome.image_pages))}页图片" if images else ""
+    note = f"LLM {task}（{client.settings.model}{pages}）：" + (f"更正 {changed} 格" if verify else "整表由 LLM 读出")
+    if outcome.flagged and images:
+        note += f"；{len(outcome.flagged)} 个数字与 OCR 文本不同，按图片读取并标为待核对：{', '.join(outcome.flagged[:6])}"
+    elif outcome.flagged:
         note += f"；{len(outcome.flagged)} 个数字未在原文中出现，未采信：{', '.join(outcome.flagged[:6])}"
     if outcome.remaining:
         note += f"；复核后仍不满足 {'、'.join(outcome.remaining)}（若原文如此，是报告本身的问题）"
@@ -352,6 +396,8 @@ async def improve_report(
             setattr(out, o.table, o.table_after)
             if o.table_after.engine == "llm":
                 out.engine = "llm"
+        if o.image_error:
+            out.notes.append(f"{T.TABLE_NAMES[o.table]}未能附上页面图片，改用 OCR 文本 (page images not sent)：{o.image_error}")
         if o.error and o.task != "skipped":
             errors.append({"table": o.table, "error": o.error})
             out.notes.append(f"{T.TABLE_NAMES[o.table]}的 LLM 步骤失败，保留规则引擎结果 (LLM step failed, rules result kept)：{o.error}")

@@ -40,22 +40,44 @@ class UnexpectedPromptVariables(ConfigError):
         super().__init__(f"提示词 {prompt_id} 不使用这些变量 (unexpected variables): {', '.join(unexpected)}")
 
 
+IMAGE_NOTE = (
+    "\n另附该表所在页面的扫描图片（共 $n 张，按页序）。上面的原文是 OCR 识别的，可能有误：数字以图片为准，"
+    "图片上看不清的写 \"?\"。"
+)
+
+
 class RenderedPrompt(BaseModel):
-    """A prompt with its variables filled in: the chat messages and the hash that goes into the cache key."""
+    """A prompt with its variables filled in: the chat messages and the hash that goes into the cache key.
+
+    ``images`` (data URLs) go after the user text as ``image_url`` parts, for a model that reads images.
+    """
 
     model_config = ConfigDict(frozen=True)
     id: str
     version: int
     system: str
     user: str
+    images: tuple[str, ...] = ()
+
+    def with_images(self, urls: list[str]) -> RenderedPrompt:
+        """The same prompt with page images attached, and a line telling the model they are the source."""
+        note = string.Template(IMAGE_NOTE).substitute(n=len(urls))
+        return self.model_copy(update={"user": self.user.rstrip("\n") + "\n" + note, "images": tuple(urls)})
 
     @property
-    def messages(self) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user}]
+    def messages(self) -> list[dict[str, object]]:
+        if not self.images:
+            return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user}]
+        parts: list[dict[str, object]] = [{"type": "text", "text": self.user}]
+        parts.extend({"type": "image_url", "image_url": {"url": u}} for u in self.images)
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": parts}]
 
     @property
     def hash(self) -> str:
-        return stable_hash({"id": self.id, "version": self.version, "system": self.system, "user": self.user})
+        fields: dict[str, object] = {"id": self.id, "version": self.version, "system": self.system, "user": self.user}
+        if self.images:
+            fields["images"] = [stable_hash(u) for u in self.images]
+        return stable_hash(fields)
 
 
 class PromptTemplate(BaseModel):

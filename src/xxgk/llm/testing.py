@@ -28,6 +28,9 @@ from .config import LLMSettings, ModeName
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9_]+|[^\sA-Za-z0-9_\u3400-\u9fff]")
 
 
+IMAGE_TOKENS = 1000  # what a page image counts as in the scripted usage
+
+
 def estimate_tokens(text: str) -> int:
     """A rough token count: one per CJK character, ASCII word or punctuation mark."""
     return len(_TOKEN.findall(text))
@@ -48,8 +51,26 @@ class Received:
 
     @property
     def text(self) -> str:
-        """Every message's content joined: what the model was shown."""
-        return "\n".join(str(m.get("content") or "") for m in self.messages)
+        """Every message's text joined: what the model was shown (image parts left out, see ``images``)."""
+        out = []
+        for m in self.messages:
+            content = m.get("content") or ""
+            if isinstance(content, list):
+                out.extend(str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text")
+            else:
+                out.append(str(content))
+        return "\n".join(out)
+
+    @property
+    def images(self) -> list[str]:
+        """The image URLs the request carried (``image_url`` parts of any message)."""
+        return [
+            str(p["image_url"]["url"])
+            for m in self.messages
+            if isinstance(m.get("content"), list)
+            for p in m["content"]
+            if isinstance(p, dict) and p.get("type") == "image_url"
+        ]
 
     @property
     def mode(self) -> str:
@@ -224,6 +245,7 @@ class ScriptedServer:
         elif received.mode == "md_json":
             message["content"] = f"```json\n{content}\n```"
         prompt_tokens = estimate_tokens(received.text + json.dumps(received.body.get("tools") or received.body.get("response_format") or "", ensure_ascii=False))
+        prompt_tokens += IMAGE_TOKENS * len(received.images)
         completion_tokens = estimate_tokens(content)
         return json.dumps(
             {
