@@ -81,6 +81,7 @@ class Page(BaseModel):
     width: float | None = None
     height: float | None = None
     blocks: list[Block] = Field(default_factory=list)
+    turned: int = 0  # quarter turns (counter-clockwise) the OCR applied to set a scanned page upright
 
 
 class Document(BaseModel):

@@ -29,6 +29,7 @@ class CellState(StrEnum):
 
 
 Engine = Literal["rules", "llm", "ocr", "gold", "manual"]
+LOW_CONFIDENCE = 0.9  # a cell, word or table read with less is doubted: marked for review or a second reading
 
 
 class Box(BaseModel):

@@ -10,13 +10,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from .. import template as T
-from ..models import Cell, CellState, Report, Source, Table
+from ..models import LOW_CONFIDENCE, Cell, CellState, Report, Source, Table  # LOW_CONFIDENCE: a failure in a doubted reading is doubt about the extraction
 from ..template import FormatId
 
 Severity = Literal["error", "warning", "info"]
 Kind = Literal["report", "extraction"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
-LOW_CONFIDENCE = 0.9  # below this a table's (or cell's) arithmetic failure is doubt about the extraction
 
 
 class CellRef(BaseModel):

@@ -13,8 +13,6 @@ from .base import VALUE_STATES, CellRef, Ctx, Hit, close, doubtful, is_count, nu
 
 Operand = tuple[str, str]  # (row key, column key)
 GAP_STATES = (CellState.blank, CellState.dash)  # printed as not filled: not assessable, never 0
-MISSING = Cell(state=CellState.missing, reason="not in the table")
-_NO_ROW: dict[str, Cell] = {}
 FEE_PLAUSIBLE_MAX_WAN = 5_000_000  # 500 亿元: above this a 万元 column was probably filled in 元
 ROW_NAME = {"table_b": "行", "table_c": ""}
 
@@ -61,11 +59,10 @@ def evaluate(
     else:
         if close(lhs, rhs):
             return Equation("ok", name, fmt, lhs, rhs)
-    grid = table.cells
     eq = Equation("ok", name, fmt, lhs, rhs)
     gap = doubt = False
     for row, col in (*left, *right):
-        cell = grid.get(row, _NO_ROW).get(col) or MISSING
+        cell = table.cell(row, col)
         eq.operands.append((row, col, cell))
         if cell.value is not None and cell.state in VALUE_STATES:
             continue

@@ -26,10 +26,9 @@ from PIL import Image
 
 from ..document import Document, Line, Page, Word
 from ..errors import CorruptFile, InputError, NeedsOCR
-from ..models import Box
+from ..models import LOW_CONFIDENCE, Box  # LOW_CONFIDENCE: a word read with less is marked for a second opinion
 from . import ocr, scan
 
-LOW_CONFIDENCE = 0.9  # a word read with less is marked for a second opinion (the LLM engine in auto mode)
 CORRECTED_CONFIDENCE = 0.8  # a word whose letters were turned into digits
 PAGE_CACHE_VERSION = "page-7"  # the cached page holds OCR boxes only: layout changes need no bump
 
@@ -301,12 +300,13 @@ def _group_rows(words: list[_W]) -> list[list[_W]]:
        label when it overlaps enough), so a label and its numbers make one line where they can.
     """
     rows: list[list[_W]] = []
-    centres: list[float] = []
+    centres: list[float] = []  # per row: the median centre and height of its words
+    heights: list[float] = []
     for w in sorted(words, key=lambda w: (w.cy, w.x0)):
         best, best_gap = -1, float("inf")
         for k in range(max(0, len(rows) - 15), len(rows)):
             r = rows[k]
-            if abs(w.cy - centres[k]) > 0.3 * min(w.h, statistics.median(o.h for o in r)) or _clash(r, w):
+            if abs(w.cy - centres[k]) > 0.3 * min(w.h, heights[k]) or _clash(r, w):
                 continue
             gap = min(max(o.x0 - w.x1, w.x0 - o.x1, 0.0) for o in r)
             if gap < best_gap:
@@ -314,9 +314,11 @@ def _group_rows(words: list[_W]) -> list[list[_W]]:
         if best < 0:
             rows.append([w])
             centres.append(w.cy)
+            heights.append(w.h)
         else:
             rows[best].append(w)
             centres[best] = statistics.median(o.cy for o in rows[best])
+            heights[best] = statistics.median(o.h for o in rows[best])
     order = sorted(range(len(rows)), key=lambda k: centres[k])
     rows = [sorted(rows[k], key=lambda w: w.x0) for k in order]
     merged: list[list[_W] | None] = list(rows)
@@ -424,7 +426,9 @@ def to_page(res: PageOCR, number: int, dpi: float | None, notes: list[str]) -> P
     low = [b for b in res.boxes if b.score < LOW_CONFIDENCE]
     if low:
         notes.append(f"第{number}页：{len(low)}处OCR置信度低于{LOW_CONFIDENCE} (low-confidence OCR)")
-    return Page(number=number, width=round(res.width * scale, 2), height=round(res.height * scale, 2), blocks=list(page_lines(res, scale, number, notes)))
+    return Page(
+        number=number, width=round(res.width * scale, 2), height=round(res.height * scale, 2), blocks=list(page_lines(res, scale, number, notes)), turned=res.turned
+    )
 
 
 # ---------------------------------------------------------------- files
@@ -454,10 +458,8 @@ def read_image(path: str | Path, data: bytes, n_workers: int | None = None) -> D
     return doc
 
 
-def ocr_pdf_pages(
-    path: str | Path, data: bytes, pages: list[int], n_workers: int | None = None
-) -> tuple[dict[int, list[Line]], list[str]]:
-    """OCR the given pages (1-based) of a PDF: their lines (boxes in PDF points) and notes."""
+def ocr_pdf_pages(path: str | Path, data: bytes, pages: list[int], n_workers: int | None = None) -> tuple[dict[int, Page], list[str]]:
+    """OCR the given pages (1-based) of a PDF: the pages read (lines with boxes in PDF points) and notes."""
     path = Path(path)
     _need_engine(path)
     dpi = scan.RENDER_DPI
@@ -469,7 +471,7 @@ def ocr_pdf_pages(
     except Exception as e:
         raise CorruptFile(f"PDF页面无法渲染 (cannot render PDF page: {type(e).__name__})", path) from e
     notes: list[str] = []
-    out = {n: [b for b in to_page(res, n, dpi, notes).blocks if isinstance(b, Line)] for n, res in zip(pages, results, strict=True)}
+    out = {n: to_page(res, n, dpi, notes) for n, res in zip(pages, results, strict=True)}
     notes.append(f"第{'、'.join(map(str, pages))}页经OCR识别 (read by OCR)")
     return out, notes
 

@@ -26,7 +26,7 @@ from ..errors import CorruptFile, EncryptedFile, InputError, NeedsOCR
 from ..models import Box
 
 Char = dict[str, Any]
-OCRPages = Callable[[Path, bytes, list[int]], tuple[dict[int, list[Line]], list[str]]]  # pages → lines, notes
+OCRPages = Callable[[Path, bytes, list[int]], tuple[dict[int, Page], list[str]]]  # page numbers → pages read, notes
 
 # Words: chars closer than this (points) stay one word; table columns are far wider apart.
 WORD_SETTINGS: dict[str, Any] = {"x_tolerance": 3, "y_tolerance": 3, "keep_blank_chars": False}
@@ -461,9 +461,11 @@ def read_pdf(path: str | Path, data: bytes, ocr: OCRPages | None = None) -> Docu
         raise CorruptFile(f"PDF文件已损坏，无法读取 (damaged PDF: {type(e).__name__})", path) from e
     need = [n for n, s in enumerate(states, 1) if s == "scan" or (s == "blank" and "ok" not in states)]
     if ocr is not None and need:
-        ocr_lines, ocr_notes = ocr(path, data, need)
+        ocr_pages, ocr_notes = ocr(path, data, need)
         for n in need:
-            page_items[n - 1] = list(ocr_lines.get(n, []))
+            read = ocr_pages.get(n)
+            page_items[n - 1] = [b for b in read.blocks if isinstance(b, Line)] if read else []
+            pages[n - 1].turned = read.turned if read else 0
             states[n - 1] = "ok" if page_items[n - 1] else "blank"
         doc.notes.extend(ocr_notes)
     _check_text_layer(path, page_items, states, doc.notes)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -31,6 +31,7 @@ from ..check.rules_text import SCOPE, TARGET_NAMES, flat
 from ..models import Report
 from .client import LLMClient, LLMError
 from .extract import number_in_text
+from .outcome import StepOutcome
 from .prompts import load_prompt
 from .responses import DASH, UNSURE, to_amount
 from .usage import Usage, current_usage
@@ -164,25 +165,18 @@ def locate_quote(quote: str, texts: dict[str, str]) -> str | None:
 
 
 @dataclass
-class ClaimsOutcome:
+class ClaimsOutcome(StepOutcome):
     """What the claims step did for one report."""
 
     sent: list[str] = field(default_factory=list)  # section keys sent
     accepted: list[dict[str, Any]] = field(default_factory=list)  # → report.extra["llm_claims"]
     flagged: list[dict[str, Any]] = field(default_factory=list)  # dropped: quote or number not in the text
     unmapped: int = 0  # claims with quantity null
-    reasks: list[str] = field(default_factory=list)
-    cached: bool = False
-    error: str | None = None
-    usage: Usage = field(default_factory=Usage)
+
+    SHOWN: ClassVar[tuple[str, ...]] = ("flagged", "unmapped", "reasks", "cached", "error")
 
     def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"sent": self.sent, "accepted": len(self.accepted)}
-        for k in ("flagged", "unmapped", "reasks", "cached", "error"):
-            v = getattr(self, k)
-            if v:
-                out[k] = v
-        return out
+        return {"sent": self.sent, "accepted": len(self.accepted), **super().summary()}
 
 
 def verify_claims(answer: NarrativeClaims, texts: dict[str, str], allowed: dict[str, str]) -> ClaimsOutcome:
@@ -243,9 +237,7 @@ async def claims_step(client: LLMClient, report: Report, use_cache: bool = True)
     except LLMError as e:
         return ClaimsOutcome(sent=list(texts), error=e.message)
     outcome = verify_claims(result.parsed, texts, allowed)  # type: ignore[arg-type]
-    outcome.cached = result.cached
-    outcome.reasks = result.reasks
-    outcome.usage = result.usage
+    outcome.took(result)
     return outcome
 
 

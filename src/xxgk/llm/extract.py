@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
@@ -27,11 +27,12 @@ from .. import template as T
 from ..check import check_report
 from ..check.base import table_format as format_of
 from ..document import Document, Grid, Line
-from ..models import Cell, CellState, Report, Source, Table, TableA, TableB, TableC
+from ..models import LOW_CONFIDENCE, Cell, CellState, Location, Report, Source, Table, TableA, TableB, TableC
 from ..parse.numbers import normalize
 from ..template import FormatId
 from .client import LLMClient, LLMError
 from .guide import answer_skeleton, reading_text, table_guide
+from .outcome import StepOutcome
 from .prompts import load_prompt
 from .responses import DASH, UNSURE, Corrections, TableAnswer, answer_model
 from .usage import Usage, current_usage
@@ -42,7 +43,6 @@ TABLES = ("table_a", "table_b", "table_c")
 TABLE_RULES: dict[str, tuple[str, ...]] = {"table_a": ("A1",), "table_b": ("B1", "B2", "B3"), "table_c": ("C1",)}
 ARITHMETIC_KEYS = {"mismatch", "not_count", "negative_money"}
 SECTION_OF = {"table_a": "proactive", "table_b": "requests", "table_c": "review_litigation"}
-LOW_CONFIDENCE = 0.9
 VERIFY_MIN_CONFIDENCE = 0.5  # below this the reading is too poor to verify: read the table afresh
 FLAGGED_CONFIDENCE = 0.2
 IMAGE_ONLY_CONFIDENCE = 0.85  # read from a page image, not in the OCR text: kept, but below LOW_CONFIDENCE (review)
@@ -94,16 +94,22 @@ def _numbered_lines(doc: Document) -> list[tuple[int, str]]:
     return out
 
 
-def table_excerpt(doc: Document, report: Report, name: str) -> str | None:
-    """The text a table was (or should be) read from: its located lines, else its section, else None."""
+def table_location(report: Report, name: str) -> Location | None:
+    """Where a table was (or should be) read: its own lines, else its section's, else None."""
     table = report.tables[name]
     loc = table.location if table.found else None
     if loc is None or loc.line_start is None:
         section = report.section(SECTION_OF[name])
         loc = section.location if section is not None else None
-    if loc is None or loc.line_start is None:
+    return loc if loc is not None and loc.line_start is not None else None
+
+
+def table_excerpt(doc: Document, report: Report, name: str) -> str | None:
+    """The text a table was (or should be) read from (see ``table_location``), else None."""
+    loc = table_location(report, name)
+    if loc is None:
         return None
-    start = loc.line_start - EXCERPT_MARGIN
+    start = loc.line_start - EXCERPT_MARGIN  # type: ignore[operator]
     end = (loc.line_end or loc.line_start) + EXCERPT_MARGIN
     text = "\n".join(t for i, t in _numbered_lines(doc) if start <= i <= end)
     return text[:EXCERPT_MAX_CHARS] or None
@@ -197,7 +203,7 @@ def apply_corrections(name: str, base: Table, corrections: Corrections, file: st
 
 
 @dataclass
-class TableOutcome:
+class TableOutcome(StepOutcome):
     """What the LLM step did to one table."""
 
     table: str
@@ -207,19 +213,11 @@ class TableOutcome:
     corrections: int = 0
     flagged: list[str] = field(default_factory=list)  # row.column = value not found in the source
     remaining: list[str] = field(default_factory=list)  # rule ids still failing after the LLM
-    reasks: list[str] = field(default_factory=list)
-    cached: bool = False
-    error: str | None = None
     image_pages: list[int] = field(default_factory=list)  # pages sent to a vision model as images
     image_error: str | None = None  # why the page images could not be sent (the text was used)
 
-    def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"reasons": self.reasons, "task": self.task}
-        for k in ("corrections", "flagged", "remaining", "reasks", "cached", "error", "image_pages", "image_error"):
-            v = getattr(self, k)
-            if v:
-                out[k] = v
-        return out
+    ALWAYS: ClassVar[tuple[str, ...]] = ("reasons", "task")
+    SHOWN: ClassVar[tuple[str, ...]] = ("corrections", "flagged", "remaining", "reasks", "cached", "error", "image_pages", "image_error")
 
 
 def merge(
@@ -263,10 +261,7 @@ def _images_for(client: LLMClient, doc: Document, report: Report, name: str, out
     """Page images of a table read by OCR, for an endpoint that reads images (else none)."""
     if not client.settings.vision:
         return []
-    table = report.tables[name]
-    section = report.section(SECTION_OF[name])
-    location = table.location if table.found and table.location is not None else (section.location if section else None)
-    pages = ocr_pages(doc, location)
+    pages = ocr_pages(doc, table_location(report, name))
     if not pages:
         return []
     try:
@@ -276,7 +271,6 @@ def _images_for(client: LLMClient, doc: Document, report: Report, name: str, out
         return []
     outcome.image_pages = pages
     return images
-
 
 
 async def process_table(client: LLMClient, doc: Document, report: Report, name: str, reasons: list[str], engine: Engine, use_cache: bool = True) -> TableOutcome:
@@ -305,9 +299,7 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
                 problem_text += f"\n- 程序对这张表的识别置信度低（{base.confidence:g}）：{'；'.join(base.notes[:3])}"
             prompt = load_prompt("verify").render(
                 table_title=T.TABLE_NAMES[name], guide=guide, reading=reading_text(name, base), problems=problem_text.strip() or "（无）", excerpt=excerpt
-            )
-            if images:
-                prompt = prompt.with_images(images)
+            ).with_images(images)
             gate = IdentityGate(name, fmt, lambda a: apply_corrections(name, base, a, file), accept_no_corrections=True)
             context = {"gate": gate, "cells": set(base.expected_cells())}  # type: ignore[attr-defined]
             result = await client.structured(prompt, Corrections, context=context, use_cache=use_cache)
@@ -315,17 +307,14 @@ async def process_table(client: LLMClient, doc: Document, report: Report, name: 
             outcome.corrections = len(result.parsed.corrections)  # type: ignore[attr-defined]
         else:
             model = answer_model(name, fmt, compressed)
-            prompt = load_prompt(name).render(guide=guide, skeleton=answer_skeleton(name, fmt, compressed), excerpt=excerpt)
-            if images:
-                prompt = prompt.with_images(images)
+            prompt = load_prompt(name).render(guide=guide, skeleton=answer_skeleton(name, fmt, compressed), excerpt=excerpt).with_images(images)
             gate = IdentityGate(name, fmt, lambda a: answer_to_table(name, fmt, compressed, a, file))
             result = await client.structured(prompt, model, context={"gate": gate}, use_cache=use_cache)
             proposed = answer_to_table(name, fmt, compressed, result.parsed, file)  # type: ignore[arg-type]
     except LLMError as e:
         outcome.error = e.message
         return outcome
-    outcome.cached = result.cached
-    outcome.reasks = result.reasks
+    outcome.took(result)
     table, outcome.flagged, changed = merge(name, base if base.found else None, proposed, excerpt, fmt, from_image=bool(images))
     if verify:
         outcome.corrections = changed

@@ -60,7 +60,9 @@ class RenderedPrompt(BaseModel):
     images: tuple[str, ...] = ()
 
     def with_images(self, urls: list[str]) -> RenderedPrompt:
-        """The same prompt with page images attached, and a line telling the model they are the source."""
+        """The same prompt with page images attached, and a line telling the model they are the source (no images: unchanged)."""
+        if not urls:
+            return self
         note = string.Template(IMAGE_NOTE).substitute(n=len(urls))
         return self.model_copy(update={"user": self.user.rstrip("\n") + "\n" + note, "images": tuple(urls)})
 

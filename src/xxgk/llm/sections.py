@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,7 @@ from ..document import Document, Grid, Line
 from ..models import Location, Report, Section
 from ..parse.sections import clean_line
 from .client import LLMClient, LLMError
+from .outcome import StepOutcome
 from .prompts import load_prompt
 
 SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in T.SECTIONS)
@@ -156,25 +157,17 @@ def locate_heading(item: HeadingLine, lines: list[_Line]) -> tuple[_Line | None,
 
 
 @dataclass
-class SectionsOutcome:
+class SectionsOutcome(StepOutcome):
     """What the sections step did."""
 
     reasons: list[str]
     rebuilt: list[str] = field(default_factory=list)  # "key@line"
     rejected: list[str] = field(default_factory=list)  # "key: why"
     trimmed: list[str] = field(default_factory=list)  # rules sections whose end moved back
-    cached: bool = False
-    reasks: list[str] = field(default_factory=list)
-    error: str | None = None
     sections: list[Section] | None = None
 
-    def summary(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"reasons": self.reasons}
-        for k in ("rebuilt", "rejected", "trimmed", "reasks", "cached", "error"):
-            v = getattr(self, k)
-            if v:
-                out[k] = v
-        return out
+    ALWAYS: ClassVar[tuple[str, ...]] = ("reasons",)
+    SHOWN: ClassVar[tuple[str, ...]] = ("rebuilt", "rejected", "trimmed", "reasks", "cached", "error")
 
 
 def _body(lines: list[_Line], start: _Line, stop: int, heading: str) -> tuple[str, int, int]:
@@ -214,9 +207,15 @@ def _cut(section: Section, at: _Line, lines: list[_Line]) -> Section:
     return s
 
 
-def rebuild_sections(report: Report, doc: Document, answer: SectionHeadings, outcome: SectionsOutcome) -> list[Section]:
-    """The report's sections with the verified LLM headings restored where the rules found none (or inferred one)."""
-    lines = document_lines(doc, report)
+def rebuild_sections(
+    report: Report, doc: Document, answer: SectionHeadings, outcome: SectionsOutcome, lines: list[_Line] | None = None
+) -> list[Section]:
+    """The report's sections with the verified LLM headings restored where the rules found none (or inferred one).
+
+    ``lines``: the document's lines as ``document_lines`` gives them, when the caller has them already.
+    """
+    if lines is None:
+        lines = document_lines(doc, report)
     protected = {s.key: s for s in report.sections if s.found}
     starts: dict[str, int] = {s.key: s.location.line_start for s in report.sections if s.location is not None and s.location.line_start is not None}
     accepted: dict[str, tuple[_Line, str]] = {}
@@ -295,9 +294,8 @@ async def sections_step(client: LLMClient, doc: Document, report: Report, use_ca
     except LLMError as e:
         outcome.error = e.message
         return outcome
-    outcome.cached = result.cached
-    outcome.reasks = result.reasks
-    outcome.sections = rebuild_sections(report, doc, result.parsed, outcome)  # type: ignore[arg-type]
+    outcome.took(result)
+    outcome.sections = rebuild_sections(report, doc, result.parsed, outcome, lines)  # type: ignore[arg-type]
     return outcome
 
 

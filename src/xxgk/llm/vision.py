@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from ..document import Document, Line
+from ..ingest import scan
 from ..models import Location
 
 SIDE = 1600  # px, the longer side of a page image sent to the model
@@ -46,17 +46,9 @@ def ocr_pages(doc: Document, location: Location | None) -> list[int]:
     return out[:MAX_PAGES]
 
 
-def _turns(doc: Document, page: int) -> int:
-    """Quarter turns the OCR applied to a page to set it upright (from the document's notes)."""
-    m = next((re.match(rf"第{page}页：页面旋转 (90|180|270)°", n) for n in doc.notes if n.startswith(f"第{page}页：页面旋转")), None)
-    return int(m.group(1)) // 90 if m else 0
-
-
 def _data_url(img: Image.Image, turns: int = 0) -> str:
     img = img.convert("L")
     if turns:
-        from ..ingest import scan
-
         img = Image.fromarray(scan.turn(np.asarray(img), turns))
     scale = SIDE / max(img.size)
     if scale < 1:
@@ -68,18 +60,17 @@ def _data_url(img: Image.Image, turns: int = 0) -> str:
 
 def page_images(doc: Document, pages: list[int]) -> list[str]:
     """JPEG data URLs of ``pages`` (1-based) of the document's file."""
-    from ..ingest import scan
-
     path = Path(doc.path)
+    turned = {p.number: p.turned for p in doc.pages}  # as the OCR set each page upright
     try:
         data = path.read_bytes()
     except OSError as e:
         raise PageImageError(f"无法读取原文件以取得页面图片 (cannot read the file for page images): {path}: {e.strerror or e}") from e
     try:
         if doc.kind == "pdf":
-            return [_data_url(scan.render_pdf_page(data, n, 150), _turns(doc, n)) for n in pages]
+            return [_data_url(scan.render_pdf_page(data, n, 150), turned.get(n, 0)) for n in pages]
         frames = scan.open_images(data)
-        return [_data_url(frames[n - 1][0], _turns(doc, n)) for n in pages]
+        return [_data_url(frames[n - 1][0], turned.get(n, 0)) for n in pages]
     except Exception as e:
         raise PageImageError(f"无法生成页面图片 (cannot make page images): {path}: {type(e).__name__}: {e}") from e
 

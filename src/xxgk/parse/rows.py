@@ -30,6 +30,7 @@ class Tok:
     col: int | None = None  # slot / cell index (grid, cells)
     box: Box | None = None  # words (and grid slots from PDFs)
     covered: bool = False  # a grid slot covered by a merged cell
+    confidence: float | None = None  # OCR confidence of the word (None: not OCR'd)
 
     @property
     def xc(self) -> float | None:
@@ -103,7 +104,7 @@ def _line_row(line: Line) -> Row:
         toks = [Tok(text=c.strip(), col=i) for i, c in enumerate(line.cells)]
         return Row("cells", toks, line.text, line.index, line.page, box=line.box)
     if line.words:
-        toks = [Tok(text=w.text, box=w.box) for w in line.words]
+        toks = [Tok(text=w.text, box=w.box, confidence=w.confidence) for w in line.words]
         return Row("words", toks, line.text, line.index, line.page, box=line.box)
     toks = [Tok(text=t) for t in _WS.split(line.text.strip()) if t]
     return Row("text", toks, line.text, line.index, line.page, box=line.box)

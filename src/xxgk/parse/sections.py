@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from ..document import Document, Grid, Line
 from ..models import Location, Section
 from ..template import SECTION_NUMERALS, SECTIONS
+from .fuzzy import SharedChars
 
 __all__ = ["HeadingMatch", "clean_line", "heading_match", "split_sections"]
 
@@ -158,20 +159,9 @@ _NAME_COUNTS: list[tuple[int, str, int, dict[str, int]]] = [
 ]
 
 _NAME_INDEX: dict[str, int] = {}  # name -> first section having it
-_NAME_CHARS: dict[str, list[tuple[int, int]]] = {}  # char -> (entry of _NAME_COUNTS, count in that name)
-for _ni, (_i, _n, _, _counts) in enumerate(_NAME_COUNTS):
+for _i, _n, _, _ in _NAME_COUNTS:
     _NAME_INDEX.setdefault(_n, _i)
-    for _ch, _c in _counts.items():
-        _NAME_CHARS.setdefault(_ch, []).append((_ni, _c))
-
-
-def _shared(key: str) -> list[int]:
-    """Per entry of ``_NAME_COUNTS``: how many characters ``key`` shares with the name (as multisets)."""
-    shared = [0] * len(_NAME_COUNTS)
-    for ch, cc in Counter(key).items():
-        for ni, nc in _NAME_CHARS.get(ch, ()):
-            shared[ni] += cc if cc < nc else nc
-    return shared
+_NAME_CHARS = SharedChars(n for _, n, _, _ in _NAME_COUNTS)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -187,7 +177,7 @@ def _best(title_key: str) -> tuple[int, float]:
     # at most 2*shared/(len(a)+len(b)) (its quick_ratio bound), so names are tried from the highest
     # bound down and the search stops when no name left can beat (or tie earlier than) the best.
     la = len(title_key)
-    shared = _shared(title_key)
+    shared = _NAME_CHARS.shared(title_key)
     bounds = [2.0 * shared[ni] / (la + e[2]) for ni, e in enumerate(_NAME_COUNTS)]
     best_ni = -1
     for ni in sorted(range(len(bounds)), key=bounds.__getitem__, reverse=True):
@@ -217,18 +207,15 @@ def _glued(title: str, key: tuple[str, list[int]] | None = None) -> tuple[int, f
         # characters of tkey[:length] shared with n (multiset), kept up to date as length grows
         pref: dict[str, int] = {}
         inter = 0
-        for ch in tkey[: lo - 1]:
-            k = pref.get(ch, 0)
-            if k < n_counts.get(ch, 0):
-                inter += 1
-            pref[ch] = k + 1
-        for length in range(lo, hi + 1):
+        for length in range(1, hi + 1):
             ch = tkey[length - 1]
             k = pref.get(ch, 0)
             if k < n_counts.get(ch, 0):
                 inter += 1
             pref[ch] = k + 1
-            # upper bound of the ratio (see _ratio_bounded): skip what cannot qualify or beat the best
+            if length < lo:
+                continue
+            # upper bound of the ratio (difflib's quick_ratio): skip what cannot qualify or beat the best
             bound = 2.0 * inter / (length + ln)
             if bound < _GLUED_MIN or (best is not None and bound <= best[1]):
                 continue

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from .. import template as T
 from ..document import Document
-from ..models import Box, Cell, CellState, Location, Source, TableA, TableB, TableC
+from ..models import LOW_CONFIDENCE, Cell, CellState, Location, Source, TableA, TableB, TableC
 from ..template import FormatId
+from .fuzzy import SharedChars
 from .numbers import normalize, parse_cell
 from .rows import Row, Tok, has_cjk, is_numeric, label_key, rows_of
 
@@ -70,11 +71,7 @@ _B_CORES: dict[str, str] = {
     r.key: _PREFIX.sub("", label_key(r.row.label)) for r in (*T.TABLE_B["2021"], T.B_OTHER_COMBINED)
 }
 _B_ANY_WORD = re.compile("|".join(re.escape(w) for words in B_KEYWORDS.values() for w in words))
-_B_CHAR_INDEX: dict[str, list[tuple[int, int]]] = defaultdict(list)  # char -> (core index, count in core)
-for _ti, _core in enumerate(_B_CORES.values()):
-    for _ch, _n in Counter(_core).items():
-        _B_CHAR_INDEX[_ch].append((_ti, _n))
-_B_CHAR_INDEX = dict(_B_CHAR_INDEX)
+_B_CORE_CHARS = SharedChars(_B_CORES.values())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,11 +94,7 @@ def match_b_row(text: str) -> str | None:
     core = _PREFIX.sub("", k)
     if 5 <= len(core) <= 45:
         best, best_ratio = None, 0.8
-        # characters core shares with each target (multiset), for difflib's quick_ratio bound
-        shared = [0] * len(_B_CORES)
-        for ch, cc in Counter(core).items():
-            for ti, tc in _B_CHAR_INDEX.get(ch, ()):
-                shared[ti] += cc if cc < tc else tc
+        shared = _B_CORE_CHARS.shared(core)  # for difflib's quick_ratio bound
         for ti, (key, target) in enumerate(_B_CORES.items()):
             # difflib's real_quick_ratio and quick_ratio bounds, computed without building a matcher
             total = len(core) + len(target)
@@ -277,28 +270,11 @@ def _parsed(text: str) -> Cell:
 
 def _cell(doc: Document, row: Row, tok: Tok | None) -> Cell:
     cell = _parsed(tok.text if tok else "").model_copy(update={"source": _src(doc, row, tok)})
-    conf = _ocr_confidence(doc, row, tok)
-    if conf is not None:  # read by OCR: keep its confidence, and say so in the source
-        cell.confidence = conf
+    if tok is not None and tok.confidence is not None:  # read by OCR: keep its confidence, and say so in the source
+        cell.confidence = tok.confidence
         if cell.source is not None:
             cell.source.engine = "ocr"
     return cell
-
-
-_OCR_WORDS: list[tuple[Document, dict[tuple[int, str, Box], float]]] = []  # the last document's OCR words
-
-
-def _ocr_confidence(doc: Document, row: Row, tok: Tok | None) -> float | None:
-    """The OCR confidence of the word a token came from (None: not OCR'd)."""
-    if tok is None or tok.box is None or row.kind != "words":
-        return None
-    if not _OCR_WORDS or _OCR_WORDS[0][0] is not doc:
-        index = {(ln.index, w.text, w.box): w.confidence for ln in doc.lines() for w in ln.words if w.confidence is not None}
-        _OCR_WORDS[:] = [(doc, index)]
-    return _OCR_WORDS[0][1].get((row.line, tok.text, tok.box))
-
-
-OCR_LOW_CONFIDENCE = 0.9  # below this an OCR'd cell is marked for a second reading (the LLM in auto mode)
 
 
 def _mark_ocr_doubts(table: TableA | TableB | TableC) -> None:
@@ -308,7 +284,7 @@ def _mark_ocr_doubts(table: TableA | TableB | TableC) -> None:
     for rk, row in table.cells.items():
         ocr_row = any(c.source is not None and c.source.engine == "ocr" for c in row.values())
         for ck, c in row.items():
-            if c.confidence is not None and c.confidence < OCR_LOW_CONFIDENCE:
+            if c.confidence is not None and c.confidence < LOW_CONFIDENCE:
                 low.append(f"{rk}.{ck}")
             elif ocr_row and c.state == CellState.blank and any(o.has_value for o in row.values()):
                 c.confidence = 0.5
@@ -424,16 +400,11 @@ def place(
     if len(toks) == n:
         return Placed([_cell(doc, row, t) for t in toks])
     if centers and len(centers) == n and toks and all(t.xc is not None for t in toks) and len(toks) < n:
-        slots: list[Tok | None] = [None] * n
-        spacing = min((b - a for a, b in itertools.pairwise(centers)), default=50.0)
-        ok = True
-        for t in toks:
-            j = min(range(n), key=lambda k: abs(centers[k] - (t.xc or 0)))
-            if slots[j] is not None or abs(centers[j] - (t.xc or 0)) > spacing * 0.6:
-                ok = False
-                break
-            slots[j] = t
-        if ok:
+        columns = by_position([t.xc or 0.0 for t in toks], centers, 0.6)
+        if columns is not None:
+            slots: list[Tok | None] = [None] * n
+            for t, j in zip(toks, columns, strict=True):
+                slots[j] = t
             return Placed([_cell(doc, row, t) if t else parse_cell("", _src(doc, row, None)) for t in slots])
     texts = [normalize(t.text).replace(",", "") for t in toks]
     if sum_check and n > 1:
@@ -448,6 +419,21 @@ def place(
     return Placed(
         [_unreadable(doc, row, f"该行有{len(toks)}个数字，应为{n}个，无法确定各列的值", " ".join(t.text for t in toks))] * n
     )
+
+
+def by_position(xs: list[float], centers: list[float], tolerance: float) -> list[int] | None:
+    """The column of each x: the nearest centre, within ``tolerance`` column spacings; None when an x
+    is farther from every centre or two fall in one column."""
+    spacing = min((b - a for a, b in itertools.pairwise(centers)), default=50.0)
+    taken: set[int] = set()
+    out = []
+    for x in xs:
+        j = min(range(len(centers)), key=lambda k: abs(centers[k] - x))
+        if j in taken or abs(centers[j] - x) > tolerance * spacing:
+            return None
+        taken.add(j)
+        out.append(j)
+    return out
 
 
 def column_centers(values: list[Values], n: int) -> list[float] | None:
@@ -715,14 +701,12 @@ def _c_by_position(doc: Document, rows: list[Row], flat: list[tuple[Row, Tok]]) 
     centers = c_header_centers(rows)
     if centers is None:
         return None
-    spacing = min(b - a for a, b in itertools.pairwise(centers))
+    columns = by_position([t.xc or 0.0 for _, t in flat], centers, 0.35)
+    if columns is None:
+        return None  # two values under one header, or a value between two columns
     slots: list[tuple[Row, Tok] | None] = [None] * 15
-    for r, t in flat:
-        x = t.xc or 0.0
-        j = min(range(15), key=lambda k: abs(centers[k] - x))
-        if slots[j] is not None or abs(centers[j] - x) > 0.35 * spacing:
-            return None  # two values under one header, or a value between two columns
-        slots[j] = (r, t)
+    for value, j in zip(flat, columns, strict=True):
+        slots[j] = value
     first = flat[0][0]
     return [_cell(doc, s[0], s[1]) if s else parse_cell("", _src(doc, first, None)) for s in slots]
 
